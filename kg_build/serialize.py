@@ -1,0 +1,95 @@
+"""Deterministic N-Triples and Turtle: same triples in, same bytes out (sorted, fixed prefixes).
+
+>>> from rdflib import URIRef, Literal
+>>> t = [(URIRef("https://w3id.org/zhaotong-kg/id/a"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+...       Literal('甲 "x"', lang="zh"))]
+>>> print(to_ntriples(t), end="")
+<https://w3id.org/zhaotong-kg/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "甲 \\"x\\""@zh .
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from typing import Iterable
+
+from rdflib import RDF, BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg_build.vocab import PREFIXES, ZTD_IRI
+
+__all__ = ["nt_term", "to_ntriples", "to_turtle"]
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_RELATIVE = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
+
+
+def _escape(text: str) -> str:
+    return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text)
+
+
+def nt_term(term: URIRef | Literal) -> str:
+    """A term in N-Triples syntax (UTF-8 text, minimal escapes)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        body = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{body}^^<{term.datatype}>"
+        return body
+    if isinstance(term, BNode):
+        raise ValueError("blank nodes are not allowed: give the thing an IRI")
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _unique_sorted(triples: Iterable[tuple]) -> list[tuple[str, str, str]]:
+    return sorted({(nt_term(s), nt_term(p), nt_term(o)) for s, p, o in triples})
+
+
+def to_ntriples(triples: Iterable[tuple]) -> str:
+    """N-Triples, one line per distinct triple, sorted."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in _unique_sorted(triples))
+
+
+def _turtle_term(nt: str) -> str:
+    if nt.startswith("<"):
+        iri = nt[1:-1]
+        if iri == str(RDF.type):
+            return "a"
+        if iri.startswith(ZTD_IRI) and _RELATIVE.match(iri[len(ZTD_IRI):]):
+            return f"<{iri[len(ZTD_IRI):]}>"
+        for prefix, ns in PREFIXES.items():
+            if prefix != "ztd" and iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return nt
+    if "^^<" in nt:
+        body, datatype = nt.rsplit("^^<", 1)
+        if datatype[:-1] == str(XSD.integer) and re.fullmatch(r'"-?[0-9]+"', body):
+            return body[1:-1]
+        return body + "^^" + _turtle_term("<" + datatype)
+    return nt
+
+
+def to_turtle(triples: Iterable[tuple], header: str = "") -> str:
+    """Turtle grouped by subject, with the project's fixed prefixes and ``@base`` for data IRIs."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    lines += [f"@base <{ZTD_IRI}> ."]
+    lines += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
+    rows = _unique_sorted(triples)
+
+    def pred_key(row: tuple[str, str, str]) -> tuple[bool, str]:
+        return (row[1] != f"<{RDF.type}>", row[1])
+
+    for subject, group in groupby(rows, key=lambda r: r[0]):
+        lines.append("")
+        by_pred = sorted(group, key=lambda r: (pred_key(r), r[2]))
+        parts = []
+        for pred, objs in groupby(by_pred, key=lambda r: r[1]):
+            objects = ", ".join(_turtle_term(o) for _, _, o in objs)
+            parts.append(f"{_turtle_term(pred)} {objects}")
+        lines.append(f"{_turtle_term(subject)}\n    " + " ;\n    ".join(parts) + " .")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,272 @@
+"""Curated facts to triples, one record at a time (constant work per record, streamed).
+
+Every record yields its domain triples and a fact node ``ztd:fact/<id>`` (a reified statement with
+the article's words, the paragraph(s), the status and, for derived facts, how they were derived).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+
+from kg_build.errors import FactError
+from kg_build.facts import Record
+from kg_build.source import Article
+from kg_build.vocab import ZTD, PREFIXES, Vocabulary
+
+__all__ = ["Context", "article_triples", "record_triples", "reference_triples", "REFERENCE_COLUMNS"]
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+ORG = PREFIXES["org"]
+
+
+def _decimal(value: int | float | str) -> Literal:
+    lexical = format(Decimal(str(value)).normalize(), "f")
+    return Literal(lexical, datatype=XSD.decimal)
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+@dataclass
+class Context:
+    """What every record needs to become triples: the vocabulary, the article, the defects."""
+
+    vocab: Vocabulary
+    article: Article
+    defects_by_paragraph: dict[int, list[str]]
+
+    @property
+    def article_iri(self) -> URIRef:
+        return ZTD[f"source/{self.article.key}"]
+
+    def paragraph_iri(self, n: int) -> URIRef:
+        return ZTD[f"source/{self.article.key}/p/{n:03d}"]
+
+    def defect_iri(self, defect_id: str) -> URIRef:
+        return ZTD[f"source/{self.article.key}/defect/{defect_id}"]
+
+    def code(self, rec: Record, key: str, scheme: str, value: str | None = None) -> URIRef:
+        """The individual of class ``scheme`` whose zt:code is the record's ``key`` value."""
+        value = rec[key] if value is None else value
+        known = self.vocab.codes.get(scheme, {})
+        if value not in known:
+            raise rec.error(key, f"{key} {value!r} is not a {scheme} code of the ontology",
+                            f"use one of: {', '.join(sorted(known)) or '(none declared)'}")
+        return known[value]
+
+
+def article_triples(ctx: Context, defects: Iterable[Record]) -> Iterator[Triple]:
+    """The article, its numbered paragraphs (with their text) and its curated defects."""
+    zt = ctx.vocab.zt
+    art = ctx.article_iri
+    yield art, RDF.type, zt.Article
+    yield art, RDFS.label, Literal(ctx.article.key)
+    for n, text in enumerate(ctx.article.paragraphs, 1):
+        p = ctx.paragraph_iri(n)
+        yield p, RDF.type, zt.Paragraph
+        yield p, DCTERMS.isPartOf, art
+        yield p, zt.paragraphNumber, Literal(n)
+        yield p, zt.text, zh(text)
+    for rec in defects:
+        d = ctx.defect_iri(rec.id)
+        yield d, RDF.type, zt.SourceDefect
+        yield d, zt.defectKind, ctx.code(rec, "kind", "DefectKind")
+        yield d, RDFS.label, Literal(rec.id)
+        for n in _ints(rec["paragraphs"]):
+            yield d, zt.affects, ctx.paragraph_iri(n)
+        for n in _ints(rec.get("of", [])):
+            yield d, zt.repeats, ctx.paragraph_iri(n)
+        yield d, zt.quote, zh(rec["evidence"])
+        if rec.get("note"):
+            yield d, zt.note, en(rec["note"])
+
+
+def _ints(value: int | list[int]) -> list[int]:
+    return [value] if isinstance(value, int) else list(value)
+
+
+def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) -> Iterator[Triple]:
+    """The fact node of ``rec``: the reified key statement and its provenance."""
+    zt = ctx.vocab.zt
+    f = ZTD[f"fact/{rec.id}"]
+    yield f, RDF.type, zt.Fact
+    yield f, RDF.type, RDF.Statement
+    yield f, RDF.subject, s
+    yield f, RDF.predicate, p
+    yield f, RDF.object, o
+    yield f, zt.curatedIn, Literal(rec.path)
+    if rec.get("note"):
+        yield f, zt.note, en(rec["note"])
+    if "quote" in rec.data:
+        yield f, zt.quote, zh(rec["quote"])
+        defects: set[str] = set()
+        for n in rec.paragraphs:
+            yield f, zt.paragraph, ctx.paragraph_iri(n)
+            defects.update(ctx.defects_by_paragraph.get(n, ()))
+        for d in sorted(defects):
+            yield f, zt.restsOnDefect, ctx.defect_iri(d)
+    if "derived" in rec.data:
+        yield f, zt.status, ctx.code(rec, "derived", "FactStatus", "derived")
+        yield f, zt.derivation, en(rec["derived"]["method"])
+        for other in rec["derived"]["from"]:
+            yield f, PROV.wasDerivedFrom, ZTD[f"fact/{other}"]
+    elif "source" in rec.data:
+        yield f, zt.status, ctx.code(rec, "source", "FactStatus", "reference")
+        yield f, DCTERMS.source, ZTD[f"source/{rec['source']}"]
+    else:
+        yield f, zt.status, ctx.code(rec, "quote", "FactStatus", "stated")
+
+
+def record_triples(ctx: Context, rec: Record) -> Iterator[Triple]:
+    """The triples of one curated record (any section but ``defects``)."""
+    return _EMITTERS[rec.section](ctx, rec)
+
+
+def _entity(ctx: Context, rec: Record) -> Iterator[Triple]:
+    zt, vocab = ctx.vocab.zt, ctx.vocab
+    e = ZTD[rec.id]
+    cls = vocab.classes.get(rec["class"])
+    if cls is None:
+        raise rec.error("class", f"class {rec['class']!r} is not declared in the ontology",
+                        "use a class of ontology/zhaotong.ttl, e.g. School, County, Person, Program")
+    yield e, RDF.type, cls
+    yield e, RDFS.label, zh(rec["zh"])
+    yield e, RDFS.label, en(rec["en"])
+    for alt in rec.get("alt_zh", []):
+        yield e, SKOS.altLabel, zh(alt)
+    yield e, zt.labelBasis, ctx.code(rec, "en_basis", "LabelBasis")
+    if rec.get("description_en"):
+        yield e, zt.description, en(rec["description_en"])
+    if rec.get("description_zh"):
+        yield e, zt.description, zh(rec["description_zh"])
+    yield from _fact(ctx, rec, e, RDF.type, cls)
+
+
+def _relation(ctx: Context, rec: Record) -> Iterator[Triple]:
+    prop = ctx.vocab.curie(rec["property"])
+    if prop is None:
+        raise rec.error("property", f"property {rec['property']!r} is not declared in the ontology",
+                        "use a zt property name (e.g. locatedIn, partOf, runBy) or a declared CURIE (org:memberOf)")
+    s, o = ZTD[rec["subject"]], ZTD[rec["object"]]
+    yield s, prop, o
+    yield from _fact(ctx, rec, s, prop, o)
+
+
+def _post(ctx: Context, rec: Record) -> Iterator[Triple]:
+    org = lambda local: URIRef(ORG + local)  # noqa: E731 - reused W3C ORG terms
+    post, person = ZTD[f"post/{rec.id}"], ZTD[rec["person"]]
+    yield post, RDF.type, org("Post")
+    yield post, org("heldBy"), person
+    yield post, org("postIn"), ZTD[rec["organization"]]
+    yield post, org("role"), ctx.code(rec, "role", "Role")
+    yield person, org("holds"), post
+    yield from _fact(ctx, rec, post, org("heldBy"), person)
+
+
+def _membership(ctx: Context, rec: Record) -> Iterator[Triple]:
+    org = lambda local: URIRef(ORG + local)  # noqa: E731
+    m, member, group = ZTD[f"membership/{rec.id}"], ZTD[rec["member"]], ZTD[rec["organization"]]
+    role = ctx.code(rec, "role", "Role")
+    yield m, RDF.type, org("Membership")
+    yield m, org("member"), member
+    yield m, org("organization"), group
+    yield m, org("role"), role
+    yield member, org("memberOf"), group
+    if rec["role"] == "alliance-leader":
+        yield member, ctx.vocab.zt.leads, group
+    yield from _fact(ctx, rec, m, org("member"), member)
+
+
+def _figure(ctx: Context, rec: Record) -> Iterator[Triple]:
+    zt = ctx.vocab.zt
+    f = ZTD[f"fact/{rec.id}"]
+    value = _decimal(rec["value"])
+    yield f, RDF.type, zt.Observation
+    yield f, zt.about, ZTD[rec["about"]]
+    yield f, zt.indicator, ZTD[rec["indicator"]]
+    yield f, zt.value, value
+    yield f, zt.unit, ctx.code(rec, "unit", "Unit")
+    yield f, zt.observationKind, ctx.code(rec, "kind", "ObservationKind")
+    if rec.get("as_stated"):
+        yield f, zt.valueAsStated, zh(rec["as_stated"])
+    if rec.get("year") is not None:
+        yield f, zt.year, Literal(str(rec["year"]), datatype=XSD.gYear)
+    if rec.get("baseline_year") is not None:
+        yield f, zt.baselineYear, Literal(str(rec["baseline_year"]), datatype=XSD.gYear)
+    if rec.get("period"):
+        yield f, zt.periodLabel, zh(rec["period"])
+    if rec.get("bound"):
+        yield f, zt.bound, ctx.code(rec, "bound", "Bound")
+    yield from _fact(ctx, rec, f, zt.value, value)
+
+
+def _source(ctx: Context, rec: Record) -> Iterator[Triple]:
+    zt = ctx.vocab.zt
+    s = ZTD[f"source/{rec.id}"]
+    yield s, RDF.type, zt.ReferenceSource
+    yield s, DCTERMS.title, en(rec["title"])
+    yield s, DCTERMS.bibliographicCitation, en(rec["citation"])
+    for file in rec.get("files", []):
+        yield s, zt.file, Literal(file)
+    if rec.get("note"):
+        yield s, zt.note, en(rec["note"])
+
+
+_EMITTERS = {"entities": _entity, "relations": _relation, "posts": _post, "memberships": _membership,
+             "figures": _figure, "sources": _source}
+
+# How the reference CSV's columns become facts: a data property, or a figure with its indicator and unit.
+REFERENCE_COLUMNS = {
+    "admin_code": ("divisionCode", None),
+    "wikidata_qid": ("wikidataId", None),
+    "geonames_id": ("geonamesId", None),
+    "area_km2": (None, ("indicator/land-area", "km2", None)),
+    "population_2020": (None, ("indicator/population", "persons", 2020)),
+}
+
+
+def reference_triples(ctx: Context, path: str, rows: list[tuple[int, dict[str, str]]],
+                      entities_by_zh: dict[str, str], source_id: str) -> Iterator[Triple]:
+    """Facts from the reference CSV for the entities whose Chinese name matches a row's ``name_zh``.
+
+    Each column value becomes a fact with status Reference citing ``source_id``.
+    """
+    zt = ctx.vocab.zt
+    for line, row in rows:
+        entity_id = entities_by_zh.get(row["name_zh"])
+        if entity_id is None:
+            continue
+        e = ZTD[entity_id]
+        slug = entity_id.replace("/", "-")
+        for column, (prop, figure) in REFERENCE_COLUMNS.items():
+            raw = row.get(column, "")
+            if not raw:
+                continue
+            rec = Record("figures" if figure else "relations", {"id": f"ref-{slug}-{column.replace('_', '-')}",
+                                                                  "source": source_id}, path, line)
+            if prop:
+                value = Literal(raw)
+                yield e, zt[prop], value
+                if column == "wikidata_qid":
+                    yield e, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{raw}")
+                yield from _fact(ctx, rec, e, zt[prop], value)
+            else:
+                indicator, unit, year = figure
+                try:
+                    number = Decimal(raw)
+                except ArithmeticError:
+                    raise FactError(path, line, f"{column} {raw!r} is not a number",
+                                    "write the number in digits") from None
+                rec.data.update({"about": entity_id, "indicator": indicator, "value": number, "unit": unit,
+                                 "kind": "level", "as_stated": raw, **({"year": year} if year else {})})
+                yield from _figure(ctx, rec)

@@ -1,0 +1,98 @@
+"""Checks on the built graph: closed vocabulary, SHACL shapes, and OWL consistency.
+
+Each check takes graphs and returns a list of readable problems (empty when the graph passes).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from kg_build.vocab import Vocabulary
+
+__all__ = ["undeclared_terms", "shacl_problems", "owl_rl_problems", "hermit_problems"]
+
+BUILTIN = {RDF.type, RDFS.label, RDFS.comment, RDF.Statement, RDF.subject, RDF.predicate, RDF.object}
+
+
+def undeclared_terms(triples: Iterable[tuple], vocab: Vocabulary) -> list[str]:
+    """Predicates and classes used by the graph that the ontology does not declare."""
+    used: set[URIRef] = set()
+    for _, p, o in triples:
+        used.add(p)
+        if p == RDF.type and isinstance(o, URIRef):
+            used.add(o)
+    missing = sorted(str(t) for t in used - vocab.declared - BUILTIN)
+    return [f"term not declared in the ontology: <{t}>" for t in missing]
+
+
+def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
+    """SHACL Core validation with pyshacl; one line per violation (focus node, path, message)."""
+    from pyshacl import validate  # imported here: a slow import that only this check needs
+
+    conforms, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                                   advanced=False, allow_warnings=True)
+    if conforms:
+        return []
+    sh = "http://www.w3.org/ns/shacl#"
+    problems = []
+    for result in report.subjects(RDF.type, URIRef(sh + "ValidationResult")):
+        severity = report.value(result, URIRef(sh + "resultSeverity"))
+        if severity != URIRef(sh + "Violation"):
+            continue
+        focus = report.value(result, URIRef(sh + "focusNode"))
+        path = report.value(result, URIRef(sh + "resultPath"))
+        message = report.value(result, URIRef(sh + "resultMessage"))
+        problems.append(f"{focus}: {path.n3(data.namespace_manager) if path else ''} {message}".strip())
+    return sorted(problems)
+
+
+def owl_rl_problems(data: Graph, ontology: Graph) -> list[str]:
+    """Inconsistencies that the OWL 2 RL closure (owlrl) finds: members of owl:Nothing,
+    individuals of disjoint classes, and the closure's own error reports."""
+    import owlrl
+
+    g = Graph()
+    for t in ontology:
+        g.add(t)
+    for t in data:
+        g.add(t)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
+                           datatype_axioms=False).expand(g)
+    problems = [f"{s} is a member of owl:Nothing" for s in g.subjects(RDF.type, OWL.Nothing)]
+    for a, b in ontology.subject_objects(OWL.disjointWith):
+        for s in set(g.subjects(RDF.type, a)) & set(g.subjects(RDF.type, b)):
+            problems.append(f"{s} is both {a} and {b}, which are disjoint")
+    return sorted(problems)
+
+
+def hermit_problems(data: Graph, ontology: Graph, java: str = "java") -> list[str]:
+    """Run the HermiT reasoner (owlready2, the machine's Java) on ontology + data.
+
+    Returns the reasoner's complaint when the ontology is inconsistent, or unsatisfiable classes.
+    """
+    import owlready2
+
+    owlready2.JAVA_EXE = java
+    g = Graph()
+    for t in ontology:
+        g.add(t)
+    for t in data:
+        g.add(t)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "all.owl"
+        g.serialize(path, format="xml")
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load()
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            return [f"HermiT: the ontology and data are inconsistent ({exc})"]
+        except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+            return [f"HermiT could not run: {exc}"]
+        return [f"unsatisfiable class: {c.iri}" for c in world.inconsistent_classes()]

@@ -1,0 +1,91 @@
+"""The ontology as the single source of truth: declared terms, class names and YAML codes.
+
+The build never spells a ``zt:`` term that the ontology does not declare: :attr:`Vocabulary.zt` is a
+closed namespace made from the ontology file, so a misspelt term raises instead of minting an IRI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
+from rdflib.namespace import ClosedNamespace, DCTERMS, FOAF, PROV, SKOS, XSD
+
+__all__ = ["ZT_IRI", "ZTD_IRI", "ZTD", "PREFIXES", "Vocabulary", "load_vocabulary"]
+
+ZT_IRI = "https://w3id.org/zhaotong-kg/ontology#"
+ZTD_IRI = "https://w3id.org/zhaotong-kg/id/"
+ZTD = Namespace(ZTD_IRI)
+
+# The fixed prefixes of every file we write (Turtle, queries). Order is the order they are printed.
+PREFIXES: dict[str, str] = {
+    "zt": ZT_IRI,
+    "ztd": ZTD_IRI,
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "foaf": str(FOAF),
+    "qb": "http://purl.org/linked-data/cube#",
+}
+DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+                OWL.NamedIndividual, RDF.Property, RDFS.Class)
+
+
+@dataclass
+class Vocabulary:
+    """What the ontology declares, read once."""
+
+    graph: Graph
+    zt: ClosedNamespace
+    declared: set[URIRef]
+    classes: dict[str, URIRef]
+    properties: dict[str, URIRef]
+    codes: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+
+    def curie(self, name: str) -> URIRef | None:
+        """``org:memberOf`` or a bare ``zt`` local name, as a declared property IRI (else None)."""
+        if ":" in name:
+            prefix, local = name.split(":", 1)
+            if prefix not in PREFIXES:
+                return None
+            iri = URIRef(PREFIXES[prefix] + local)
+            return iri if iri in self.declared and iri not in self.classes.values() else None
+        return self.properties.get(name)
+
+    def is_subclass(self, cls: URIRef, ancestor: URIRef) -> bool:
+        seen, todo = set(), [cls]
+        while todo:
+            c = todo.pop()
+            if c == ancestor:
+                return True
+            if c not in seen:
+                seen.add(c)
+                todo.extend(o for o in self.graph.objects(c, RDFS.subClassOf) if isinstance(o, URIRef))
+        return False
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    """Read the ontology file and index what it declares."""
+    g = Graph()
+    g.parse(path, format="turtle")
+    declared = {s for t in DECLARATIONS for s in g.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    zt_terms = sorted(str(s)[len(ZT_IRI):] for s in declared if str(s).startswith(ZT_IRI))
+    zt = ClosedNamespace(ZT_IRI, zt_terms)
+    classes = {str(c)[len(ZT_IRI):]: c for c in g.subjects(RDF.type, OWL.Class)
+               if isinstance(c, URIRef) and str(c).startswith(ZT_IRI)}
+    properties = {str(p)[len(ZT_IRI):]: p for t in (OWL.ObjectProperty, OWL.DatatypeProperty)
+                  for p in g.subjects(RDF.type, t) if isinstance(p, URIRef) and str(p).startswith(ZT_IRI)}
+    codes: dict[str, dict[str, URIRef]] = {}
+    code_prop = zt["code"]
+    for ind, code in g.subject_objects(code_prop):
+        for cls in g.objects(ind, RDF.type):
+            if isinstance(cls, URIRef) and str(cls).startswith(ZT_IRI):
+                codes.setdefault(str(cls)[len(ZT_IRI):], {})[str(code)] = ind
+    return Vocabulary(g, zt, declared, classes, properties, codes)

@@ -1,0 +1,1 @@
+"""zhaotong-kg: query, network and picture layer over the built graph."""

@@ -1,0 +1,3 @@
+from zkg.cli import cli
+
+cli()

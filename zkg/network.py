@@ -1,0 +1,479 @@
+"""The school network: project the RDF graph into NetworkX and answer relational questions.
+
+Data in, data out: :func:`project` takes triples (an ``rdflib.Graph``, a ``pyoxigraph.Store``
+or any iterable of pyoxigraph ``Triple``/``Quad`` objects, e.g. ``pyoxigraph.parse(...)``) and
+returns a :class:`networkx.MultiDiGraph`. It reads the triples once, keeping small dicts, and
+builds the graph at the end, so it scales with the number of triples.
+
+Nodes are the domain entities (IRIs typed with a class that reaches one of the groups in
+:data:`KINDS` through ``rdfs:subClassOf``; the subclass axioms come from the ontology, passed in
+the same triples or as ``ontology=``). Node attributes:
+
+``kind``      the class group: school, alliance, division, person, organisation, program,
+              place, event, document, performance
+``cls``       the asserted zt class local name(s), e.g. ``SeniorHighSchool`` (sorted, ``|``-joined)
+``label_zh``, ``label_en``
+``figures``   list of ``{"indicator_zh", "indicator_en", "as_stated", "value", "year", "period",
+              "quote"}`` for each ``zt:Observation`` whose ``zt:about`` is the node
+``quotes``    the ``zt:quote`` of the facts whose ``rdf:subject`` is the node (sorted, unique)
+
+Edges carry ``name`` (the short name below), ``predicate`` (the IRI) and ``quotes``; key = name.
+
+============== ================================================ =========================
+name           from                                             direction
+============== ================================================ =========================
+leads          ``zt:leads``                                      school → alliance
+member-of      ``org:memberOf`` and ``org:Membership`` (``role``) member → organisation
+covers         ``zt:covers``                                     alliance → place
+located-in     ``zt:locatedIn``                                  entity → place
+part-of        ``zt:partOf``                                     place → place
+holds-post-at  ``org:Post`` (heldBy, postIn; ``role`` attribute)  person → organisation
+runs           ``zt:runBy`` **reversed**                         organisation → program
+supplies, manages, selected-in, part-of-program, applies-to, issued-by, performed-at,
+organized-by   the zt property of the same name                  as in the data
+============== ================================================ =========================
+
+``runs`` is the one reversed edge: ``P zt:runBy O`` becomes ``O --runs--> P`` so that the
+organisation points at what it runs, like ``leads``.
+
+>>> import rdflib
+>>> g = rdflib.Graph().parse(data='''
+... @prefix zt: <https://w3id.org/zhaotong-kg/ontology#> .
+... @prefix ztd: <https://w3id.org/zhaotong-kg/id/> .
+... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+... zt:SeniorHighSchool rdfs:subClassOf zt:School .
+... ztd:school\\/a a zt:SeniorHighSchool ; rdfs:label "甲中学"@zh ; zt:leads ztd:alliance\\/a .
+... ztd:alliance\\/a a zt:TeachingResearchAlliance ; rdfs:label "甲联盟"@zh .
+... ''', format="turtle")
+>>> G = project(g)
+>>> sorted(G.nodes(data="kind"))
+[('https://w3id.org/zhaotong-kg/id/alliance/a', 'alliance'), ('https://w3id.org/zhaotong-kg/id/school/a', 'school')]
+>>> alliance_leaders(G)
+{'https://w3id.org/zhaotong-kg/id/alliance/a': ['https://w3id.org/zhaotong-kg/id/school/a']}
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable, NamedTuple
+
+import networkx as nx
+
+__all__ = [
+    "KINDS",
+    "VIEWS",
+    "EDGE_NAMES",
+    "project",
+    "view",
+    "find_node",
+    "alliance_members",
+    "alliance_leaders",
+    "alliance_counties",
+    "schools_per_county",
+    "connection",
+    "most_central",
+    "components",
+    "for_export",
+    "Step",
+]
+
+ZT = "https://w3id.org/zhaotong-kg/ontology#"
+ZTD = "https://w3id.org/zhaotong-kg/id/"
+ORG = "http://www.w3.org/ns/org#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+_TYPE = RDF + "type"
+
+#: Class groups, most specific first: a node takes the first group its classes reach.
+#: (Event is a Program subclass in DESIGN.md; it is shown apart, so it comes first.)
+KINDS: dict[str, str] = {
+    "school": ZT + "School",
+    "alliance": ZT + "TeachingResearchAlliance",
+    "division": ZT + "AdministrativeDivision",
+    "person": ZT + "Person",
+    "event": ZT + "Event",
+    "document": ZT + "Document",
+    "performance": ZT + "Performance",
+    "program": ZT + "Program",
+    "organisation": ZT + "Organization",
+    "place": ZT + "Place",
+}
+
+#: The views: which kinds each one keeps.
+VIEWS: dict[str, frozenset[str] | None] = {
+    "school-network": frozenset({"school", "alliance", "division"}),
+    "people": frozenset({"person", "organisation", "school"}),
+    "programs": frozenset({"program", "event", "document", "organisation", "division", "school"}),
+    "all": None,
+}
+
+#: Object property IRI → edge name (direction as in the data; zt:runBy is handled apart).
+EDGE_NAMES: dict[str, str] = {
+    ZT + "leads": "leads",
+    ORG + "memberOf": "member-of",
+    ZT + "covers": "covers",
+    ZT + "locatedIn": "located-in",
+    ZT + "partOf": "part-of",
+    ZT + "supplies": "supplies",
+    ZT + "manages": "manages",
+    ZT + "selectedIn": "selected-in",
+    ZT + "partOfProgram": "part-of-program",
+    ZT + "appliesTo": "applies-to",
+    ZT + "issuedBy": "issued-by",
+    ZT + "performedAt": "performed-at",
+    ZT + "organizedBy": "organized-by",
+}
+_RUN_BY = ZT + "runBy"
+_COUNTY_LEVEL = frozenset({ZT + "District", ZT + "County", ZT + "CountyLevelCity"})
+
+
+class _Lit(NamedTuple):
+    value: str
+    lang: str | None
+
+
+def _terms(source: Any) -> Iterable[tuple[str, str, Any]]:
+    """Yield (s, p, o) with IRIs as str and literals as :class:`_Lit`, from either library."""
+    try:  # rdflib.Graph
+        import rdflib
+
+        if isinstance(source, rdflib.Graph):
+            for s, p, o in source:
+                if isinstance(o, rdflib.Literal):
+                    o = _Lit(str(o), o.language)
+                else:
+                    o = str(o) if isinstance(o, rdflib.URIRef) else f"_:{o}"
+                yield (str(s) if isinstance(s, rdflib.URIRef) else f"_:{s}"), str(p), o
+            return
+    except ImportError:  # pragma: no cover - rdflib is a dependency
+        pass
+    import pyoxigraph as ox
+
+    triples = source.quads_for_pattern(None, None, None) if isinstance(source, ox.Store) else source
+    for t in triples:
+        s, p, o = t.subject, t.predicate, t.object
+        if isinstance(o, ox.Literal):
+            o = _Lit(o.value, o.language)
+        else:
+            o = o.value if isinstance(o, ox.NamedNode) else f"_:{o.value}"
+        yield (s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}"), p.value, o
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
+    """Project RDF triples into a typed :class:`networkx.MultiDiGraph` (see the module doc).
+
+    ``source`` and ``ontology`` are each an ``rdflib.Graph``, a ``pyoxigraph.Store`` or an
+    iterable of pyoxigraph triples/quads; ``ontology`` only adds the ``rdfs:subClassOf`` axioms
+    (and any labels) when the data does not carry them.
+    """
+    types: dict[str, set[str]] = defaultdict(set)
+    sub: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    rels: list[tuple[str, str, str, str]] = []  # (s, name, o, predicate)
+    res: dict[str, dict[str, Any]] = defaultdict(dict)  # posts, memberships, facts, observations
+
+    sources = [source] + ([ontology] if ontology is not None else [])
+    for src in sources:
+        for s, p, o in _terms(src):
+            if p == _TYPE:
+                if isinstance(o, str):
+                    types[s].add(o)
+            elif p == RDFS + "subClassOf":
+                if isinstance(o, str):
+                    sub[s].add(o)
+            elif p in (RDFS + "label", SKOS + "prefLabel"):
+                if isinstance(o, _Lit):
+                    lang = (o.lang or "").split("-")[0] or "zh"
+                    if lang in ("zh", "en"):  # first label wins unless prefLabel comes later
+                        labels[s].setdefault(lang, o.value)
+            elif p in EDGE_NAMES:
+                if isinstance(o, str):
+                    rels.append((s, EDGE_NAMES[p], o, p))
+            elif p == _RUN_BY:
+                if isinstance(o, str):
+                    rels.append((o, "runs", s, p))
+            elif p in _RESOURCE_PROPS:
+                key = _RESOURCE_PROPS[p]
+                v = o.value if isinstance(o, _Lit) else o
+                if key == "quote":
+                    res[s].setdefault("quote", []).append(v)
+                else:
+                    res[s].setdefault(key, v)
+
+    # Which class group each class reaches (memoised walk up rdfs:subClassOf).
+    group_iri = {iri: kind for kind, iri in KINDS.items()}
+    order = list(KINDS)
+    memo: dict[str, frozenset[str]] = {}
+
+    def reach(c: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        if c in memo:
+            return memo[c]
+        out = {group_iri[c]} if c in group_iri else set()
+        for sup in sub.get(c, ()):
+            if sup not in seen:
+                out |= reach(sup, seen | {c})
+        memo[c] = frozenset(out)
+        return memo[c]
+
+    G = nx.MultiDiGraph()
+    for node, cls in types.items():
+        groups: set[str] = set()
+        for c in cls:
+            groups |= reach(c)
+        if not groups:
+            continue
+        kind = min(groups, key=order.index)
+        zt_cls = sorted(_local(c) for c in cls if c.startswith(ZT))
+        lab = labels.get(node, {})
+        G.add_node(
+            node,
+            kind=kind,
+            cls="|".join(zt_cls),
+            county_level=bool(cls & _COUNTY_LEVEL),
+            label_zh=lab.get("zh") or lab.get("en") or _local(node),
+            label_en=lab.get("en") or lab.get("zh") or _local(node),
+            figures=[],
+            quotes=[],
+        )
+
+    def label(iri: str | None, lang: str) -> str:
+        if not iri:
+            return ""
+        lab = labels.get(iri, {})
+        return lab.get(lang) or lab.get("zh") or lab.get("en") or _local(iri)
+
+    # Quotes of facts, keyed by the reified (s, p, o) and by subject.
+    fact_quotes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for fid, r in res.items():
+        quotes = r.get("quote")
+        if not quotes:
+            continue
+        s = r.get("subject")
+        if isinstance(s, str):
+            fact_quotes[(s, r.get("predicate", ""), str(r.get("object", "")))] += quotes
+            target = s
+            if s in res and "member" in res[s]:  # membership fact → the member
+                target = res[s]["member"]
+            elif s in res and "heldBy" in res[s]:  # post fact → the person
+                target = res[s]["heldBy"]
+            if target in G:
+                G.nodes[target]["quotes"].extend(quotes)
+
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def add_edge(s: str, name: str, o: str, predicate: str, **attrs: Any) -> None:
+        if s in G and o in G:
+            e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": []})
+            for k, v in attrs.items():
+                if v:
+                    e[k] = v
+
+    for s, name, o, p in rels:
+        add_edge(s, name, o, p, quotes=fact_quotes.get((s, p, o), []) if name != "runs" else
+                 fact_quotes.get((o, p, s), []))
+
+    for node, r in res.items():
+        if "member" in r and "organization" in r:  # org:Membership
+            add_edge(r["member"], "member-of", r["organization"], ORG + "memberOf",
+                     role=_local(r["role"]) if "role" in r else "",
+                     role_zh=label(r.get("role"), "zh"), role_en=label(r.get("role"), "en"),
+                     quotes=fact_quotes.get((node, ORG + "member", r["member"]), []))
+        if "heldBy" in r and "postIn" in r:  # org:Post
+            add_edge(r["heldBy"], "holds-post-at", r["postIn"], ORG + "Post",
+                     role=_local(r["role"]) if "role" in r else "",
+                     role_zh=label(r.get("role"), "zh"), role_en=label(r.get("role"), "en"),
+                     post=node, quotes=fact_quotes.get((node, ORG + "heldBy", r["heldBy"]), []))
+        if "about" in r and r["about"] in G:  # zt:Observation
+            G.nodes[r["about"]]["figures"].append({
+                "indicator_zh": label(r.get("indicator"), "zh"),
+                "indicator_en": label(r.get("indicator"), "en"),
+                "as_stated": str(r.get("valueAsStated", r.get("value", ""))),
+                "value": str(r.get("value", "")),
+                "year": str(r.get("year", "")),
+                "period": str(r.get("periodLabel", "")),
+                "quote": " / ".join(r.get("quote", [])),
+                "fact": node,
+            })
+
+    for (s, name, o), attrs in sorted(edges.items()):
+        attrs["quotes"] = sorted(set(attrs["quotes"]))
+        G.add_edge(s, o, key=name, **attrs)
+    for _, data in G.nodes(data=True):
+        data["quotes"] = sorted(set(data["quotes"]))
+        data["figures"].sort(key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
+    return G
+
+
+_RESOURCE_PROPS = {
+    ORG + "member": "member",
+    ORG + "organization": "organization",
+    ORG + "role": "role",
+    ORG + "heldBy": "heldBy",
+    ORG + "postIn": "postIn",
+    ZT + "about": "about",
+    ZT + "indicator": "indicator",
+    ZT + "value": "value",
+    ZT + "valueAsStated": "valueAsStated",
+    ZT + "year": "year",
+    ZT + "periodLabel": "periodLabel",
+    ZT + "quote": "quote",
+    RDF + "subject": "subject",
+    RDF + "predicate": "predicate",
+    RDF + "object": "object",
+}
+
+
+def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
+    """The subgraph of one view in :data:`VIEWS` (a copy), e.g. ``"school-network"``."""
+    if name not in VIEWS:
+        raise KeyError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
+    kinds = VIEWS[name]
+    if kinds is None:
+        return G.copy()
+    return G.subgraph(n for n, k in G.nodes(data="kind") if k in kinds).copy()
+
+
+def find_node(G: nx.MultiDiGraph, text: str) -> str:
+    """Resolve an IRI, a ``ztd:`` id (``school/zhaotong-no1``) or an exact zh/en label to a node.
+
+    Raises ``KeyError`` naming the text when nothing or more than one node matches.
+    """
+    for cand in (text, ZTD + text, ZTD + text.removeprefix("ztd:")):
+        if cand in G:
+            return cand
+    hits = [n for n, d in G.nodes(data=True) if text in (d.get("label_zh"), d.get("label_en"))]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise KeyError(f"no entity called {text!r}")
+    raise KeyError(f"{text!r} names {len(hits)} entities: {', '.join(sorted(hits))}")
+
+
+def _by_edge(G: nx.MultiDiGraph, name: str, src_kind: str | None, dst_kind: str | None,
+             reverse: bool = False) -> dict[str, list[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for s, o, k in G.edges(keys=True):
+        if k != name:
+            continue
+        if src_kind and G.nodes[s]["kind"] != src_kind or dst_kind and G.nodes[o]["kind"] != dst_kind:
+            continue
+        if reverse:
+            out[o].add(s)
+        else:
+            out[s].add(o)
+    return {a: sorted(b) for a, b in sorted(out.items())}
+
+
+def alliance_members(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Alliance → its member schools (``org:memberOf``; leaders are members too)."""
+    return _by_edge(G, "member-of", "school", "alliance", reverse=True)
+
+
+def alliance_leaders(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Alliance → the schools that lead it (``zt:leads``)."""
+    return _by_edge(G, "leads", "school", "alliance", reverse=True)
+
+
+def alliance_counties(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Alliance → the places it covers (``zt:covers``)."""
+    return _by_edge(G, "covers", "alliance", None)
+
+
+def schools_per_county(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """County-level division (District, County, CountyLevelCity) → the schools located in it.
+
+    A school counts for a county when ``located-in`` then any number of ``part-of`` edges
+    reach it (``zt:locatedIn/zt:partOf*`` in SPARQL). Schools with no county are left out.
+    """
+    up: dict[str, list[str]] = defaultdict(list)
+    for s, o, k in G.edges(keys=True):
+        if k == "part-of":
+            up[s].append(o)
+    out: dict[str, set[str]] = defaultdict(set)
+    for s, o, k in G.edges(keys=True):
+        if k != "located-in" or G.nodes[s]["kind"] != "school":
+            continue
+        stack, seen = [o], set()
+        while stack:
+            p = stack.pop()
+            if p in seen:
+                continue
+            seen.add(p)
+            if G.nodes[p].get("county_level"):
+                out[p].add(s)
+            stack.extend(up.get(p, ()))
+    return {c: sorted(v) for c, v in sorted(out.items())}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a path: ``source --name--> target`` as in the data (``forward`` False when the
+    path walks the edge backwards)."""
+
+    node: str
+    name: str
+    forward: bool
+    next: str
+
+
+def connection(G: nx.MultiDiGraph, a: str, b: str) -> list[Step]:
+    """The shortest path from ``a`` to ``b`` ignoring edge direction, with the edge names.
+
+    Raises ``nx.NetworkXNoPath`` when they are not connected; ``a``/``b`` as for :func:`find_node`.
+    """
+    a, b = find_node(G, a), find_node(G, b)
+    path = nx.shortest_path(G.to_undirected(as_view=True), a, b)
+    steps = []
+    for u, v in zip(path, path[1:]):
+        if G.has_edge(u, v):
+            steps.append(Step(u, min(G[u][v]), True, v))
+        else:
+            steps.append(Step(u, min(G[v][u]), False, v))
+    return steps
+
+
+def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
+                 measure: str = "betweenness", seed: int = 0) -> list[tuple[str, float]]:
+    """The ``k`` nodes of ``kind`` (or any kind) with the highest centrality, ties by IRI.
+
+    ``measure`` is ``betweenness`` (on the undirected simple graph; sampled with ``seed`` above
+    2,000 nodes) or ``degree``.
+    """
+    U = nx.Graph(G.to_undirected(as_view=True))
+    if measure == "degree":
+        score = nx.degree_centrality(U)
+    elif measure == "betweenness":
+        sample = 500 if U.number_of_nodes() > 2000 else None
+        score = nx.betweenness_centrality(U, k=sample, seed=random.Random(seed) if sample else None)
+    else:
+        raise ValueError(f"unknown measure {measure!r}; use betweenness or degree")
+    ranked = sorted(((n, s) for n, s in score.items() if kind is None or G.nodes[n]["kind"] == kind),
+                    key=lambda t: (-t[1], t[0]))
+    return ranked[:k]
+
+
+def components(G: nx.MultiDiGraph) -> list[list[str]]:
+    """Connected components ignoring direction, largest first, each sorted."""
+    comps = [sorted(c) for c in nx.connected_components(G.to_undirected(as_view=True))]
+    return sorted(comps, key=lambda c: (-len(c), c[0]))
+
+
+def for_export(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes are all strings/bools, as GraphML and GEXF need."""
+    H = nx.MultiDiGraph()
+    for n, d in G.nodes(data=True):
+        H.add_node(n, kind=d["kind"], cls=d["cls"], label=d["label_zh"], label_zh=d["label_zh"],
+                   label_en=d["label_en"],
+                   figures="; ".join(f"{f['indicator_zh']} {f['as_stated']}" for f in d["figures"]),
+                   quotes=" / ".join(d["quotes"]))
+    for s, o, k, d in G.edges(keys=True, data=True):
+        H.add_edge(s, o, key=k, label=k, name=k, predicate=d["predicate"], role=d.get("role", ""),
+                   quotes=" / ".join(d.get("quotes", [])))
+    return H

@@ -1,0 +1,737 @@
+"""Open the graph and answer SPARQL queries on it: one interface, three engines.
+
+* ``oxigraph`` – an embedded pyoxigraph store, bulk-loaded from ``graph/zhaotong.nt`` (the default);
+* ``rdflib`` – an rdflib ``Graph`` parsed from the same file;
+* ``endpoint`` – any SPARQL 1.1 server, through SPARQLWrapper (JSON results, POST, a timeout and
+  the User-Agent ``zhaotong-kg/0.1``).
+
+Every engine returns a :class:`Result`: column names and rows of plain Python values, mapped the
+same way everywhere, so results from different engines compare equal:
+
+========================  ==========================================================
+RDF term                  Python value
+========================  ==========================================================
+IRI                       :class:`IRI` (a ``str``)
+blank node                :class:`BNode` (a ``str``; labels differ between engines)
+simple / xsd:string       ``str``
+language-tagged literal   :class:`LangString` (a ``str`` with ``.lang``, lower case)
+xsd:integer and subtypes  ``int``
+xsd:decimal               ``decimal.Decimal``
+xsd:double, xsd:float     ``float``
+xsd:boolean               ``bool``
+any other datatype        :class:`TypedLiteral` (a ``str`` of the lexical form, ``.datatype``)
+unbound                   ``None``
+========================  ==========================================================
+
+Queries are read-only: :func:`prepare` parses the text and refuses every update form (INSERT,
+DELETE, DROP, LOAD, CLEAR, CREATE, ADD, MOVE, COPY) before any engine sees it. Parameters are
+bound, never pasted: pyoxigraph ``substitutions``, rdflib ``initBindings``, and on an endpoint a
+``VALUES`` block put at the start of the outermost ``WHERE`` group, each value written as an
+N-Triples term by pyoxigraph (which escapes quotes and rejects invalid IRIs).
+
+>>> r = open_store(engine="oxigraph", data='<https://e/a> <https://e/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .').select(
+...     "SELECT ?s ?o WHERE { ?s <https://e/p> ?o }")
+>>> r.columns, r.rows
+(('s', 'o'), [(IRI('https://e/a'), 1)])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+import socket
+import urllib.error
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+__all__ = [
+    "BNode",
+    "ENGINES",
+    "EndpointError",
+    "IRI",
+    "LangString",
+    "ParameterError",
+    "PREFIXES",
+    "Prepared",
+    "QuerySyntaxError",
+    "Result",
+    "Store",
+    "StoreError",
+    "TypedLiteral",
+    "UpdateRefused",
+    "USER_AGENT",
+    "compact",
+    "find_graph_file",
+    "inject_values",
+    "open_store",
+    "prepare",
+    "result_from_json",
+    "result_to_json",
+]
+
+USER_AGENT = "zhaotong-kg/0.1"
+ENGINES = ("oxigraph", "rdflib")
+
+#: The fixed prefixes of DESIGN.md (used only to shorten IRIs for people and to expand
+#: ``ztd:…`` parameter values; queries declare their own prefixes).
+PREFIXES = {
+    "zt": "https://w3id.org/zhaotong-kg/ontology#",
+    "ztd": "https://w3id.org/zhaotong-kg/id/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "qb": "http://purl.org/linked-data/cube#",
+    "time": "http://www.w3.org/2006/time#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+XSD = PREFIXES["xsd"]
+_INTEGER_TYPES = {
+    XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+        "unsignedByte",
+    )
+}
+_RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
+
+
+class StoreError(Exception):
+    """Any failure of the query layer; the message is one line and says what to do."""
+
+
+class QuerySyntaxError(StoreError):
+    """The query does not parse (the message gives line and column)."""
+
+
+class UpdateRefused(StoreError):
+    """The text is a SPARQL update; the query layer is read-only."""
+
+
+class ParameterError(StoreError):
+    """A parameter value cannot be bound (e.g. an invalid IRI)."""
+
+
+class EndpointError(StoreError):
+    """The SPARQL server is down, slow, or answered with an error or something other than JSON."""
+
+
+# --------------------------------------------------------------------------- values
+
+
+class IRI(str):
+    """An IRI, as a ``str`` holding the full IRI."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"IRI({str.__repr__(self)})"
+
+
+class BNode(str):
+    """A blank node label (labels are local to one engine's answer)."""
+
+    __slots__ = ()
+
+
+class LangString(str):
+    """A language-tagged literal: ``str`` of the text, with ``.lang`` (lower case)."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> "LangString":
+        obj = super().__new__(cls, text)
+        obj.lang = lang.lower()
+        return obj
+
+    def __repr__(self) -> str:
+        return f"{str.__repr__(self)}@{self.lang}"
+
+    def __reduce__(self):
+        return (LangString, (str(self), self.lang))
+
+
+class TypedLiteral(str):
+    """A literal of a datatype with no Python counterpart here (xsd:gYear, xsd:date, …)."""
+
+    datatype: str
+
+    def __new__(cls, lexical: str, datatype: str) -> "TypedLiteral":
+        obj = super().__new__(cls, lexical)
+        obj.datatype = datatype
+        return obj
+
+    def __repr__(self) -> str:
+        return f"{str.__repr__(self)}^^{compact(self.datatype)}"
+
+    def __reduce__(self):
+        return (TypedLiteral, (str(self), self.datatype))
+
+
+def compact(iri: str) -> str:
+    """Shorten an IRI with the fixed prefixes.
+
+    >>> compact("https://w3id.org/zhaotong-kg/id/school/fengchi-nine-year")
+    'ztd:school/fengchi-nine-year'
+    """
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+def literal_value(lexical: str, datatype: str | None = None, lang: str | None = None) -> Any:
+    """Map a literal to its Python value (the table in the module docstring).
+
+    >>> literal_value("23.96", XSD + "decimal")
+    Decimal('23.96')
+    >>> literal_value("昭通市", lang="zh")
+    '昭通市'@zh
+    """
+    if lang:
+        return LangString(lexical, lang)
+    if datatype is None or datatype == XSD + "string":
+        return lexical
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == XSD + "decimal":
+            return Decimal(lexical)
+        if datatype in (XSD + "double", XSD + "float"):
+            return float(lexical)
+        if datatype == XSD + "boolean" and lexical in ("true", "false", "1", "0"):
+            return lexical in ("true", "1")
+    except (ValueError, InvalidOperation):
+        pass
+    return TypedLiteral(lexical, datatype)
+
+
+def _lexical(value: Any) -> tuple[str, str | None, str | None]:
+    """(lexical form, datatype, language) of a non-IRI value."""
+    if isinstance(value, LangString):
+        return str(value), None, value.lang
+    if isinstance(value, TypedLiteral):
+        return str(value), value.datatype, None
+    if isinstance(value, bool):
+        return ("true" if value else "false"), XSD + "boolean", None
+    if isinstance(value, int):
+        return str(value), XSD + "integer", None
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return (text if "." in text else text + ".0"), XSD + "decimal", None
+    if isinstance(value, float):
+        text = {float("inf"): "INF", float("-inf"): "-INF"}.get(value, repr(value))
+        return ("NaN" if value != value else text), XSD + "double", None
+    if isinstance(value, str):
+        return value, None, None
+    raise ParameterError(f"cannot use {value!r} as an RDF term: give a str, int, Decimal, float or bool")
+
+
+def _cell_key(value: Any) -> tuple:
+    """A total, engine-independent sort/compare key for one value (keeps language tags)."""
+    if value is None:
+        return ("",)
+    if isinstance(value, IRI):
+        return ("iri", str(value))
+    if isinstance(value, BNode):
+        return ("bnode",)  # labels are not comparable between engines
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, Decimal)):
+        return ("num", Decimal(value))
+    if isinstance(value, float):
+        return ("float", value)
+    lexical, datatype, lang = _lexical(value)
+    return ("lit", lexical, datatype or "", lang or "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """The answer to a query: column names and rows of plain values.
+
+    ``ordered`` is true when the query has an ORDER BY, so row order is part of the answer.
+    """
+
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    ordered: bool = False
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dictionaries keyed by column."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def canonical(self) -> tuple[tuple[str, ...], list[tuple]]:
+        """A form that compares equal exactly when two answers are the same.
+
+        Rows are sorted unless the query ordered them; language tags and datatypes count.
+        """
+        keys = [tuple(_cell_key(v) for v in row) for row in self.rows]
+        return self.columns, (keys if self.ordered else sorted(keys))
+
+    def same_as(self, other: "Result") -> bool:
+        """True when both answers are the same (see :meth:`canonical`)."""
+        return self.canonical() == other.canonical()
+
+    def frame(self):
+        """The rows as a pandas DataFrame (values as mapped above)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.rows, columns=list(self.columns))
+
+
+# --------------------------------------------------------------------------- SPARQL JSON
+
+
+def _term_json(value: Any) -> dict:
+    if isinstance(value, IRI):
+        return {"type": "uri", "value": str(value)}
+    if isinstance(value, BNode):
+        return {"type": "bnode", "value": str(value)}
+    lexical, datatype, lang = _lexical(value)
+    term = {"type": "literal", "value": lexical}
+    if lang:
+        term["xml:lang"] = lang
+    elif datatype:
+        term["datatype"] = datatype
+    return term
+
+
+def _json_value(term: dict) -> Any:
+    kind = term.get("type")
+    if kind == "uri":
+        return IRI(term["value"])
+    if kind == "bnode":
+        return BNode(term["value"])
+    if kind in ("literal", "typed-literal"):
+        return literal_value(term["value"], term.get("datatype"), term.get("xml:lang"))
+    raise EndpointError(f"unexpected term in SPARQL JSON results: {term!r:.80}")
+
+
+def result_to_json(result: Result) -> str:
+    """Serialise as SPARQL 1.1 Query Results JSON (lossless; stable bytes, one row a line)."""
+    lines = [json.dumps(
+        {k: _term_json(v) for k, v in zip(result.columns, row) if v is not None},
+        ensure_ascii=False, sort_keys=True) for row in result.rows]
+    head = json.dumps({"vars": list(result.columns)}, ensure_ascii=False)
+    body = ",\n  ".join(lines)
+    bindings = f"[\n  {body}\n ]" if lines else "[]"
+    return f'{{"head": {head},\n "results": {{"bindings": {bindings}}}}}\n'
+
+
+def result_from_json(data: Mapping | str, ordered: bool = False) -> Result:
+    """Read SPARQL 1.1 Query Results JSON (a SELECT or an ASK answer)."""
+    if isinstance(data, str):
+        data = json.loads(data)
+    if "boolean" in data:
+        return Result(("ask",), [(bool(data["boolean"]),)], ordered)
+    columns = tuple(data["head"]["vars"])
+    rows = [tuple(_json_value(b[c]) if c in b else None for c in columns)
+            for b in data["results"]["bindings"]]
+    return Result(columns, rows, ordered)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """A query that parsed and is read-only: its text, form (SELECT, ASK, …) and ordering."""
+
+    text: str
+    form: str
+    ordered: bool
+
+
+_UPDATE_NAMES = {
+    "InsertData": "INSERT", "DeleteData": "DELETE", "DeleteWhere": "DELETE", "Modify": "INSERT/DELETE",
+    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD",
+    "Move": "MOVE", "Copy": "COPY",
+}
+
+
+@functools.lru_cache(maxsize=512)
+def prepare(text: str) -> Prepared:
+    """Parse a query; refuse updates and report syntax errors with line and column.
+
+    >>> prepare("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s").form
+    'SELECT'
+    >>> prepare("DROP ALL")
+    Traceback (most recent call last):
+    ...
+    zkg.store.UpdateRefused: refused: this is a SPARQL update (DROP); zkg query only reads — use a SELECT, ASK, CONSTRUCT or DESCRIBE query
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            update = None
+        if update is not None and update.get("request"):
+            kinds = sorted({_UPDATE_NAMES.get(r.name, r.name) for r in update["request"]})
+            raise UpdateRefused(
+                f"refused: this is a SPARQL update ({', '.join(kinds)}); zkg query only reads — "
+                "use a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
+        found = exc.line.strip()[:40] if exc.line else ""
+        raise QuerySyntaxError(
+            f"SPARQL syntax error at line {exc.lineno}, column {exc.col} (near {found!r}): "
+            "fix the query text") from None
+    query = parsed[1]
+    form = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+            "DescribeQuery": "DESCRIBE"}[query.name]
+    return Prepared(text, form, query.get("orderby") is not None)
+
+
+# --------------------------------------------------------------------------- parameters
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
+
+def _group_starts(text: str) -> Iterable[tuple[int, str]]:
+    """Yield (index, previous keyword) of each ``{`` at nesting depth 0, outside strings,
+    comments and IRIs."""
+    i, depth, last_word = 0, 0, ""
+    while i < len(text):
+        ch = text[i]
+        if ch == "#":
+            j = text.find("\n", i)
+            i = len(text) if j < 0 else j
+            continue
+        if ch in "\"'":
+            m = _STRING.match(text, i)
+            i = m.end() if m else i + 1
+            continue
+        if ch == "<":
+            m = _IRIREF.match(text, i)
+            i = m.end() if m else i + 1
+            continue
+        if ch == "{":
+            if depth == 0:
+                yield i, last_word
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch.isalpha() or ch == "_":
+            m = _WORD.match(text, i)
+            if text[i - 1:i] not in ("?", "$", ":") and depth == 0:
+                last_word = m.group().upper()
+            i = m.end()
+            continue
+        elif not ch.isspace():
+            last_word = ""
+        i += 1
+
+
+def term_text(value: Any) -> str:
+    """The N-Triples text of one parameter value, written by pyoxigraph (quotes escaped,
+    invalid IRIs rejected).
+
+    >>> term_text('} ; DROP ALL "')
+    '"} ; DROP ALL \\\\""'
+    """
+    return str(_ox_term(value))
+
+
+def inject_values(text: str, params: Mapping[str, Any]) -> str:
+    """Bind parameters for an endpoint: a ``VALUES`` block at the start of the outermost
+    ``WHERE`` group.
+
+    >>> inject_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": "x"})
+    'SELECT ?s WHERE { VALUES (?o) { ("x") } ?s ?p ?o }'
+    """
+    if not params:
+        return text
+    prepared = prepare(text)
+    starts = list(_group_starts(text))
+    if prepared.form == "CONSTRUCT":
+        if starts and starts[0][1] == "WHERE":
+            raise ParameterError("parameters need the long CONSTRUCT { … } WHERE { … } form")
+        starts = starts[1:]
+    if not starts:
+        raise ParameterError(f"cannot bind parameters: this {prepared.form} query has no WHERE group")
+    names = " ".join(f"?{name}" for name in params)
+    values = " ".join(term_text(v) for v in params.values())
+    at = starts[0][0] + 1
+    bound = f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
+    prepare(bound)  # the rewritten text must still be one read-only query
+    return bound
+
+
+def _check_names(params: Mapping[str, Any]) -> None:
+    for name in params:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
+            raise ParameterError(f"bad parameter name {name!r}: use letters, digits and _")
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def _ox_term(value: Any):
+    import pyoxigraph as ox
+
+    try:
+        if isinstance(value, IRI):
+            return ox.NamedNode(str(value))
+        lexical, datatype, lang = _lexical(value)
+        if lang:
+            return ox.Literal(lexical, language=lang)
+        return ox.Literal(lexical, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(lexical)
+    except ValueError as exc:
+        raise ParameterError(f"cannot bind {str(value)[:60]!r}: {exc}") from None
+
+
+def _ox_value(term) -> Any:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        return literal_value(term.value, None if dt == _RDF_LANGSTRING else dt, term.language)
+    return str(term)  # RDF-star triple terms
+
+
+def _rdflib_term(value: Any):
+    from rdflib import Literal, URIRef
+
+    if isinstance(value, IRI):
+        _ox_term(value)  # validates the IRI
+        return URIRef(str(value))
+    lexical, datatype, lang = _lexical(value)
+    return Literal(lexical, lang=lang, datatype=URIRef(datatype) if datatype else None)
+
+
+def _rdflib_value(term) -> Any:
+    from rdflib import BNode as RBNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return IRI(str(term))
+    if isinstance(term, RBNode):
+        return BNode(str(term))
+    if isinstance(term, Literal):
+        return literal_value(str(term), str(term.datatype) if term.datatype else None, term.language)
+    return str(term)
+
+
+class Store:
+    """One way of answering queries. Use :func:`open_store` to get one."""
+
+    engine = "?"
+
+    def select(self, query: str | Prepared, params: Mapping[str, Any] | None = None) -> Result:
+        """Run a read-only query with bound parameters; return a :class:`Result`.
+
+        ASK gives one column ``ask``; CONSTRUCT and DESCRIBE give ``subject predicate object``.
+        """
+        prepared = query if isinstance(query, Prepared) else prepare(query)
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+        _check_names(params)
+        return self._run(prepared, params)
+
+    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:  # pragma: no cover
+        raise NotImplementedError
+
+    def triple_count(self) -> int:
+        """Number of triples in the default graph."""
+        return self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+
+    def close(self) -> None:
+        """Release the store (no-op for embedded engines)."""
+
+
+class OxigraphStore(Store):
+    """The embedded pyoxigraph store (in memory)."""
+
+    engine = "oxigraph"
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:
+        import pyoxigraph as ox
+
+        subs = {ox.Variable(k): _ox_term(v) for k, v in params.items()}
+        try:
+            answer = self.store.query(prepared.text, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error (oxigraph): {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"oxigraph could not answer: {exc}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return Result(("ask",), [(bool(answer),)], False)
+        if isinstance(answer, ox.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            rows = [tuple(_ox_value(sol[n]) for n in names) for sol in answer]
+            return Result(tuple(names), rows, prepared.ordered)
+        rows = [(_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in answer]
+        return Result(("subject", "predicate", "object"), rows, False)
+
+
+class RdflibStore(Store):
+    """rdflib's own in-memory store and SPARQL engine."""
+
+    engine = "rdflib"
+
+    def __init__(self, graph) -> None:
+        self.graph = graph
+
+    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:
+        bindings = {k: _rdflib_term(v) for k, v in params.items()}
+        try:
+            answer = self.graph.query(prepared.text, initBindings=bindings)
+        except Exception as exc:  # rdflib raises many kinds; keep one line
+            raise StoreError(f"rdflib could not answer: {type(exc).__name__}: {exc}"[:300]) from None
+        if answer.type == "ASK":
+            return Result(("ask",), [(bool(answer.askAnswer),)], False)
+        if answer.type == "SELECT":
+            names = [str(v) for v in answer.vars]
+            rows = [tuple(_rdflib_value(t) for t in row) for row in answer]
+            return Result(tuple(names), rows, prepared.ordered)
+        rows = [tuple(_rdflib_value(t) for t in triple) for triple in answer]
+        return Result(("subject", "predicate", "object"), rows, False)
+
+
+class EndpointStore(Store):
+    """Any SPARQL 1.1 query endpoint, through SPARQLWrapper."""
+
+    engine = "endpoint"
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self.url = url
+        self.timeout = timeout
+
+    def _request(self, text: str, form: str):
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+        sw = SPARQLWrapper(self.url, agent=USER_AGENT)
+        sw.setMethod(POST)
+        sw.setTimeout(int(max(1, round(self.timeout))))
+        sw.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
+        sw.setQuery(text)
+        try:
+            response = sw.query().response
+            status = getattr(response, "status", 200)
+            ctype = response.headers.get("Content-Type", "")
+            body = response.read()
+        except Exception as exc:
+            raise EndpointError(_endpoint_message(self.url, exc, self.timeout)) from None
+        return status, ctype, body
+
+    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:
+        text = inject_values(prepared.text, params)
+        status, ctype, body = self._request(text, prepared.form)
+        if prepared.form in ("SELECT", "ASK"):
+            try:
+                data = json.loads(body.decode("utf-8"))
+                return result_from_json(data, prepared.ordered)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise EndpointError(
+                    f"{self.url} did not answer with SPARQL JSON results (Content-Type "
+                    f"{ctype or 'none'!r}, starts {body[:40]!r}): check the URL is a SPARQL query endpoint"
+                ) from None
+        from rdflib import Graph
+
+        try:
+            graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
+        except Exception:
+            raise EndpointError(f"{self.url} did not answer with Turtle (Content-Type {ctype!r})") from None
+        rows = [tuple(_rdflib_value(t) for t in triple) for triple in graph]
+        return Result(("subject", "predicate", "object"), rows, False)
+
+
+def _endpoint_message(url: str, exc: BaseException, timeout: float) -> str:
+    """One line for anything that went wrong talking to a server."""
+    reason = getattr(exc, "reason", None)
+    if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"{url} did not answer within {timeout:g} s: raise --timeout or check the server"
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"{url} answered HTTP {exc.code} {exc.reason}: check the URL and the query"
+    if isinstance(reason, ConnectionRefusedError) or isinstance(exc, ConnectionRefusedError):
+        return f"cannot reach {url}: connection refused — is the server running? (try: zkg serve)"
+    name = type(exc).__name__
+    if name in ("EndPointNotFound", "QueryBadFormed", "Unauthorized", "EndPointInternalError", "URITooLong"):
+        first = str(exc).strip().splitlines()
+        detail = " ".join(line.strip() for line in first[:3] if line.strip())[:200]
+        code = {"EndPointNotFound": 404, "QueryBadFormed": 400, "Unauthorized": 401,
+                "EndPointInternalError": 500, "URITooLong": 414}[name]
+        return f"{url} answered HTTP {code} ({name}): {detail} — check the URL and the server log"
+    if isinstance(exc, urllib.error.URLError):
+        return f"cannot reach {url}: {exc.reason} — check the URL and that the server is running"
+    return f"{url} failed: {name}: {str(exc)[:160]}"
+
+
+def find_graph_file(graph_dir: str | Path) -> Path:
+    """``zhaotong.nt`` (fast to load) or else ``zhaotong.ttl`` in ``graph_dir``."""
+    graph_dir = Path(graph_dir)
+    for name in ("zhaotong.nt", "zhaotong.ttl"):
+        if (graph_dir / name).is_file():
+            return graph_dir / name
+    raise StoreError(f"no graph in {graph_dir}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first")
+
+
+def open_store(
+    graph_dir: str | Path | None = "graph",
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
+    timeout: float = 30.0,
+    data: str | None = None,
+) -> Store:
+    """Open the graph on one engine.
+
+    ``endpoint`` wins over ``engine``; ``data`` (N-Triples text) replaces the files, for tests
+    and examples. Loading reads the graph file: the one place besides the CLI that reads files,
+    because pyoxigraph's bulk loader reads the path itself.
+    """
+    if endpoint:
+        return EndpointStore(endpoint, timeout)
+    if engine not in ENGINES:
+        raise StoreError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    path = None if data is not None else find_graph_file(graph_dir or "graph")
+    fmt = "nt" if data is not None or path.suffix == ".nt" else "turtle"
+    if engine == "oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
+        try:
+            if data is not None:
+                store.bulk_load(data.encode("utf-8"), rdf_format)
+            else:
+                store.bulk_load(path=str(path), format=rdf_format)
+        except SyntaxError as exc:
+            raise StoreError(f"cannot load {path or 'data'}: {exc}: rebuild the graph") from None
+        return OxigraphStore(store)
+    from rdflib import Graph
+
+    graph = Graph()
+    try:
+        if data is not None:
+            graph.parse(data=data, format="nt")
+        else:
+            graph.parse(str(path), format=fmt)
+    except Exception as exc:
+        raise StoreError(f"cannot load {path or 'data'}: {exc}: rebuild the graph"[:300]) from None
+    return RdflibStore(graph)
