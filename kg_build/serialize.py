@@ -55,10 +55,10 @@ def to_ntriples(triples: Iterable[tuple]) -> str:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in _unique_sorted(triples))
 
 
-def _turtle_term(nt: str) -> str:
+def _turtle_term(nt: str, predicate: bool = False) -> str:
     if nt.startswith("<"):
         iri = nt[1:-1]
-        if iri == str(RDF.type):
+        if predicate and iri == str(RDF.type):
             return "a"
         if iri.startswith(ZTD_IRI) and _RELATIVE.match(iri[len(ZTD_IRI):]):
             return f"<{iri[len(ZTD_IRI):]}>"
@@ -90,6 +90,6 @@ def to_turtle(triples: Iterable[tuple], header: str = "") -> str:
         parts = []
         for pred, objs in groupby(by_pred, key=lambda r: r[1]):
             objects = ", ".join(_turtle_term(o) for _, _, o in objs)
-            parts.append(f"{_turtle_term(pred)} {objects}")
+            parts.append(f"{_turtle_term(pred, predicate=True)} {objects}")
         lines.append(f"{_turtle_term(subject)}\n    " + " ;\n    ".join(parts) + " .")
     return "\n".join(lines) + "\n"

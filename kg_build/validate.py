@@ -52,8 +52,8 @@ def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
 
 
 def owl_rl_problems(data: Graph, ontology: Graph) -> list[str]:
-    """Inconsistencies that the OWL 2 RL closure (owlrl) finds: members of owl:Nothing,
-    individuals of disjoint classes, and the closure's own error reports."""
+    """Inconsistencies that the OWL 2 RL closure (owlrl) finds: members of owl:Nothing and the
+    closure's own error reports (disjoint classes shared, functional properties broken, ...)."""
     import owlrl
 
     g = Graph()
@@ -63,10 +63,10 @@ def owl_rl_problems(data: Graph, ontology: Graph) -> list[str]:
         g.add(t)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False,
                            datatype_axioms=False).expand(g)
+    from owlrl.Namespaces import ERRNS
+
     problems = [f"{s} is a member of owl:Nothing" for s in g.subjects(RDF.type, OWL.Nothing)]
-    for a, b in ontology.subject_objects(OWL.disjointWith):
-        for s in set(g.subjects(RDF.type, a)) & set(g.subjects(RDF.type, b)):
-            problems.append(f"{s} is both {a} and {b}, which are disjoint")
+    problems += [f"OWL-RL: {m}" for m in g.objects(None, ERRNS.error)]
     return sorted(problems)
 
 
@@ -90,7 +90,8 @@ def hermit_problems(data: Graph, ontology: Graph, java: str = "java") -> list[st
         onto = world.get_ontology(path.as_uri()).load()
         try:
             with onto:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                              ignore_unsupported_datatypes=True)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             return [f"HermiT: the ontology and data are inconsistent ({exc})"]
         except (subprocess.CalledProcessError, FileNotFoundError) as exc:

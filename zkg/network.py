@@ -57,6 +57,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, NamedTuple
 
 import networkx as nx
@@ -76,6 +77,7 @@ __all__ = [
     "most_central",
     "components",
     "for_export",
+    "synthetic",
     "Step",
 ]
 
@@ -162,6 +164,16 @@ def _terms(source: Any) -> Iterable[tuple[str, str, Any]]:
         yield (s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}"), p.value, o
 
 
+def _number(lexical: str | None) -> str:
+    """A canonical decimal text ("36.0" and "36" are the same value; stores differ in which)."""
+    if lexical is None:
+        return ""
+    try:
+        return format(Decimal(lexical).normalize(), "f")
+    except InvalidOperation:
+        return lexical
+
+
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
@@ -223,7 +235,7 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
         return memo[c]
 
     G = nx.MultiDiGraph()
-    for node, cls in types.items():
+    for node, cls in sorted(types.items()):  # sorted: the same graph whatever the triple order
         groups: set[str] = set()
         for c in cls:
             groups |= reach(c)
@@ -294,8 +306,8 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
             G.nodes[r["about"]]["figures"].append({
                 "indicator_zh": label(r.get("indicator"), "zh"),
                 "indicator_en": label(r.get("indicator"), "en"),
-                "as_stated": str(r.get("valueAsStated", r.get("value", ""))),
-                "value": str(r.get("value", "")),
+                "as_stated": str(r.get("valueAsStated") or _number(r.get("value"))),
+                "value": _number(r.get("value")),
                 "year": str(r.get("year", "")),
                 "period": str(r.get("periodLabel", "")),
                 "quote": " / ".join(r.get("quote", [])),
@@ -412,6 +424,18 @@ def schools_per_county(G: nx.MultiDiGraph) -> dict[str, list[str]]:
     return {c: sorted(v) for c, v in sorted(out.items())}
 
 
+def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
+    """A simple undirected copy with nodes and edges in sorted order.
+
+    (networkx's undirected *view* of a digraph walks neighbours in set order, which changes
+    from run to run with string hashing; among equally short paths it would pick differently.)
+    """
+    U = nx.Graph()
+    U.add_nodes_from(sorted(G.nodes, key=str))
+    U.add_edges_from(sorted({tuple(sorted((u, v), key=str)) for u, v in G.edges()}, key=lambda e: (str(e[0]), str(e[1]))))
+    return U
+
+
 @dataclass(frozen=True)
 class Step:
     """One hop of a path: ``source --name--> target`` as in the data (``forward`` False when the
@@ -429,7 +453,7 @@ def connection(G: nx.MultiDiGraph, a: str, b: str) -> list[Step]:
     Raises ``nx.NetworkXNoPath`` when they are not connected; ``a``/``b`` as for :func:`find_node`.
     """
     a, b = find_node(G, a), find_node(G, b)
-    path = nx.shortest_path(G.to_undirected(as_view=True), a, b)
+    path = nx.shortest_path(_undirected(G), a, b)
     steps = []
     for u, v in zip(path, path[1:]):
         if G.has_edge(u, v):
@@ -446,7 +470,7 @@ def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
     ``measure`` is ``betweenness`` (on the undirected simple graph; sampled with ``seed`` above
     2,000 nodes) or ``degree``.
     """
-    U = nx.Graph(G.to_undirected(as_view=True))
+    U = _undirected(G)
     if measure == "degree":
         score = nx.degree_centrality(U)
     elif measure == "betweenness":
@@ -461,7 +485,7 @@ def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
 
 def components(G: nx.MultiDiGraph) -> list[list[str]]:
     """Connected components ignoring direction, largest first, each sorted."""
-    comps = [sorted(c) for c in nx.connected_components(G.to_undirected(as_view=True))]
+    comps = [sorted(c) for c in nx.connected_components(_undirected(G))]
     return sorted(comps, key=lambda c: (-len(c), c[0]))
 
 
@@ -477,3 +501,64 @@ def for_export(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
         H.add_edge(s, o, key=k, label=k, name=k, predicate=d["predicate"], role=d.get("role", ""),
                    quotes=" / ".join(d.get("quotes", [])))
     return H
+
+
+_SYNTH = (  # kind, share, zh, en
+    ("school", 0.55, "学校", "School"), ("person", 0.2, "人物", "Person"),
+    ("organisation", 0.1, "机构", "Organisation"), ("program", 0.08, "项目", "Program"),
+    ("division", 0.05, "区县", "Division"), ("alliance", 0.02, "联盟", "Alliance"),
+)
+
+
+def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
+    """A random graph shaped like a projection (kinds, labels, typed edges), for benchmarks.
+
+    About 1.2 edges per node. The same ``n`` and ``seed`` give the same graph.
+
+    >>> G = synthetic(1000, seed=1)
+    >>> G.number_of_nodes(), G.number_of_edges() == synthetic(1000, seed=1).number_of_edges()
+    (1000, True)
+    """
+    rng = random.Random(seed)
+    G = nx.MultiDiGraph()
+    by_kind: dict[str, list[str]] = {}
+    i = 0
+    for kind, share, zh, en in _SYNTH:
+        count = max(1, round(n * share)) if kind != "school" else 0
+        by_kind[kind] = []
+        for _ in range(count):
+            node = f"{ZTD}{kind}/{i}"
+            G.add_node(node, kind=kind, cls="", label_zh=f"{zh}{i}", label_en=f"{en} {i}", figures=[], quotes=[])
+            by_kind[kind].append(node)
+            i += 1
+    by_kind["school"] = []
+    while G.number_of_nodes() < n:
+        node = f"{ZTD}school/{i}"
+        G.add_node(node, kind="school", cls="School", label_zh=f"学校{i}", label_en=f"School {i}",
+                   figures=[{"indicator_zh": "在校生", "indicator_en": "students", "as_stated": f"{100 + i % 900}人",
+                             "value": str(100 + i % 900), "year": "2025", "period": "", "quote": "", "fact": ""}],
+                   quotes=[])
+        by_kind["school"].append(node)
+        i += 1
+
+    def pick(kind: str) -> str:
+        return rng.choice(by_kind[kind])
+
+    def edge(s: str, name: str, o: str) -> None:
+        G.add_edge(s, o, key=name, name=name, predicate="", quotes=[])
+
+    for s in by_kind["school"]:
+        edge(s, "located-in", pick("division"))
+        if rng.random() < 0.3:
+            edge(s, "member-of", pick("alliance"))
+    for p in by_kind["person"]:
+        edge(p, "holds-post-at", pick("school" if rng.random() < 0.7 else "organisation"))
+    for o in by_kind["organisation"]:
+        edge(o, "located-in", pick("division"))
+    for p in by_kind["program"]:
+        edge(pick("organisation"), "runs", p)
+        edge(p, "applies-to", pick("division"))
+    for a in by_kind["alliance"]:
+        edge(pick("school"), "leads", a)
+        edge(a, "covers", pick("division"))
+    return G

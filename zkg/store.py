@@ -70,6 +70,7 @@ __all__ = [
     "prepare",
     "result_from_json",
     "result_to_json",
+    "term_text",
 ]
 
 USER_AGENT = "zhaotong-kg/0.1"
@@ -392,7 +393,7 @@ def prepare(text: str) -> Prepared:
     query = parsed[1]
     form = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
             "DescribeQuery": "DESCRIBE"}[query.name]
-    return Prepared(text, form, query.get("orderby") is not None)
+    return Prepared(text, form, "orderby" in query)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -578,6 +579,11 @@ class OxigraphStore(Store):
             answer = self.store.query(prepared.text, substitutions=subs or None)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error (oxigraph): {exc}") from None
+        except RuntimeError as exc:
+            if "projection" in str(exc):
+                raise ParameterError(f"{exc}: a parameter must be a variable of the SELECT list "
+                                     "(pyoxigraph binds only projected variables)") from None
+            raise StoreError(f"oxigraph could not answer: {exc}") from None
         except OSError as exc:
             raise StoreError(f"oxigraph could not answer: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):

@@ -81,7 +81,8 @@ def vis_assets() -> tuple[str, str]:
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
     # The source map is not shipped; drop the comment so no tool goes looking for it.
-    js = "\n".join(line for line in js.splitlines() if not line.startswith("//# sourceMappingURL"))
+    # (split on "\n" only: str.splitlines would also cut at characters inside JS strings)
+    js = "\n".join(line for line in js.split("\n") if not line.startswith("//# sourceMappingURL"))
     return js, css
 
 
@@ -106,7 +107,8 @@ def layout_large(G: nx.Graph, seed: int = 0) -> dict[Any, tuple[float, float]]:
     spacing = 12.0  # px per node, roughly
     kinds = sorted(by_kind, key=lambda k: (-len(by_kind[k]), k))
     radii = {k: spacing * math.sqrt(len(by_kind[k])) for k in kinds}
-    ring = sum(2 * r for r in radii.values()) / (2 * math.pi) if len(kinds) > 1 else 0.0
+    # discs round a ring 1.3× longer than their diameters laid end to end, so they do not overlap
+    ring = 1.3 * sum(2 * r for r in radii.values()) / (2 * math.pi) if len(kinds) > 1 else 0.0
     pos: dict[Any, tuple[float, float]] = {}
     total = sum(2 * r for r in radii.values()) or 1.0
     done = 0.0  # arc length used so far; each disc takes an arc as long as its diameter

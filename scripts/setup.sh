@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up this checkout on a fresh machine: a virtualenv in .venv with zhaotong-kg installed.
+#   scripts/setup.sh          the package and its runtime dependencies (build, query, network, viz)
+#   scripts/setup.sh --test   also what the tests need: the Oxigraph server, the OWL reasoner's
+#                             Python side, Jupyter's kernel, Playwright, and Debian's chromium and Java
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { echo "setup: Python 3.11 or newer is needed (python3 is $(python3 -V))" >&2; exit 1; }
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+fi
+echo "setup: ready (.venv/bin/zkg)"

@@ -1,0 +1,145 @@
+"""The build end to end: committed graph == fresh build, determinism, provenance, validation."""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, to_isomorphic
+
+from kg_build import build
+from kg_build.validate import undeclared_terms
+from kg_build.vocab import ZTD, load_vocabulary
+
+ZT = "https://w3id.org/zhaotong-kg/ontology#"
+
+
+def _diff_message(expected: Graph, actual: Graph) -> str:
+    _, missing, added = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+    lines = [f"- {t[0].n3()} {t[1].n3()} {t[2].n3()}" for t in sorted(missing)[:20]]
+    lines += [f"+ {t[0].n3()} {t[1].n3()} {t[2].n3()}" for t in sorted(added)[:20]]
+    return f"{len(missing)} triples missing, {len(added)} added:\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize("name,fmt", [("zhaotong.ttl", "turtle"), ("zhaotong.nt", "nt")])
+def test_committed_graph_equals_a_fresh_build(built, project_root, name, fmt):
+    committed_path = project_root / "graph" / name
+    text = built.turtle if fmt == "turtle" else built.ntriples
+    fresh = Graph().parse(data=text, format=fmt)
+    committed = Graph().parse(committed_path, format=fmt)
+    assert to_isomorphic(committed) == to_isomorphic(fresh), _diff_message(committed, fresh)
+    assert committed_path.read_text(encoding="utf-8") == text, f"graph/{name} differs in bytes: run `zkg build`"
+
+
+def test_turtle_and_ntriples_hold_the_same_graph(built):
+    ttl = Graph().parse(data=built.turtle, format="turtle")
+    nt = Graph().parse(data=built.ntriples, format="nt")
+    assert len(ttl) == len(nt) == built.summary["triples"]
+    assert to_isomorphic(ttl) == to_isomorphic(nt), _diff_message(ttl, nt)
+
+
+def test_two_builds_give_identical_bytes(built, project_root):
+    again = build(project_root, shacl=False)
+    assert again.turtle == built.turtle
+    assert again.ntriples == built.ntriples
+
+
+def test_no_blank_nodes_and_no_timestamps(built):
+    assert "_:" not in built.ntriples
+    assert "dateTime" not in built.ntriples
+
+
+def test_every_emitted_term_is_declared_in_the_ontology(built, project_root):
+    vocab = load_vocabulary(project_root / "ontology" / "zhaotong.ttl")
+    assert undeclared_terms(built.triples, vocab) == []
+
+
+def test_undeclared_terms_are_caught(project_root):
+    vocab = load_vocabulary(project_root / "ontology" / "zhaotong.ttl")
+    bad = [(ZTD["x"], URIRef(ZT + "colour"), Literal("red")), (ZTD["x"], RDF.type, URIRef(ZT + "Shcool"))]
+    assert len(undeclared_terms(bad, vocab)) == 2
+
+
+def test_every_article_fact_has_its_words_in_its_paragraphs(built):
+    """Checked on the graph itself: the quote is in the text of the paragraph(s) the fact cites."""
+    g = Graph().parse(data=built.ntriples, format="nt")
+    quote, paragraph, text = (URIRef(ZT + n) for n in ("quote", "paragraph", "text"))
+    checked = 0
+    for fact in set(g.subjects(RDF.type, URIRef(ZT + "Fact"))):
+        q = g.value(fact, quote)
+        if q is None:
+            continue
+        texts = [str(g.value(p, text)) for p in g.objects(fact, paragraph)]
+        assert texts, fact
+        assert any(str(q) in "".join(order) for order in permutations(texts)), fact
+        checked += 1
+    assert checked > 300
+
+
+def test_every_fact_has_exactly_one_status_and_a_basis(built):
+    g = Graph().parse(data=built.ntriples, format="nt")
+    zt = lambda n: URIRef(ZT + n)  # noqa: E731
+    facts = set(g.subjects(RDF.type, zt("Fact")))
+    assert len(facts) > 400
+    for f in facts:
+        statuses = list(g.objects(f, zt("status")))
+        assert len(statuses) == 1, f
+        status = statuses[0]
+        if status == zt("Stated"):
+            assert g.value(f, zt("quote")) is not None and g.value(f, zt("paragraph")) is not None, f
+        elif status == zt("Derived"):
+            assert g.value(f, zt("derivation")) is not None, f
+            assert g.value(f, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) is not None, f
+        else:
+            assert status == zt("Reference"), f
+            assert g.value(f, URIRef("http://purl.org/dc/terms/source")) is not None, f
+
+
+def test_reference_facts_cite_the_reference_source_not_the_article(built):
+    g = Graph().parse(data=built.ntriples, format="nt")
+    code = URIRef(ZT + "divisionCode")
+    zhaoyang = ZTD["division/530602"]
+    assert g.value(zhaoyang, code) == Literal("530602")
+    fact = next(f for f in g.subjects(RDF.subject, zhaoyang) if g.value(f, RDF.predicate) == code)
+    assert g.value(fact, URIRef(ZT + "status")) == URIRef(ZT + "Reference")
+    assert g.value(fact, URIRef(ZT + "quote")) is None
+
+
+def test_facts_on_a_split_paragraph_say_they_rest_on_a_defect(built):
+    g = Graph().parse(data=built.ntriples, format="nt")
+    rests = URIRef(ZT + "restsOnDefect")
+    p15 = ZTD["source/zhaotong-education-2025/p/015"]
+    on_p15 = set(g.subjects(URIRef(ZT + "paragraph"), p15))
+    assert on_p15, "some fact should cite paragraph 15 (Haiyanchi school)"
+    assert all(g.value(f, rests) is not None for f in on_p15)
+
+
+def test_summary_counts_match_the_graph(built):
+    g = Graph().parse(data=built.ntriples, format="nt")
+    s = built.summary
+    assert s["triples"] == len(g)
+    n_obs = len(set(g.subjects(RDF.type, URIRef(ZT + "Observation"))))
+    assert s["entities_per_class"]["Observation"] == n_obs
+
+
+def test_derived_values_are_the_arithmetic_they_claim(built):
+    """Each derived figure computed from stated figures is their sum, difference or ratio."""
+    g = Graph().parse(data=built.ntriples, format="nt")
+    value = URIRef(ZT + "value")
+    derived = list(g.subjects(URIRef(ZT + "status"), URIRef(ZT + "Derived")))
+    assert derived
+    checked = 0
+    for f in derived:
+        inputs = [g.value(i, value) for i in g.objects(f, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))]
+        if g.value(f, value) is None or not inputs or None in inputs:
+            continue
+        xs = [float(x.toPython()) for x in inputs]
+        v = float(g.value(f, value).toPython())
+        candidates = [sum(xs)]
+        if len(xs) == 2:
+            a, b = xs
+            candidates += [a - b, b - a] + [a / b, b / a] * (0 not in xs)
+        assert any(abs(v - c) <= 1e-4 * max(1.0, abs(c)) for c in candidates), (f, v, xs)
+        checked += 1
+    assert checked >= 5

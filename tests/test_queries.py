@@ -1,0 +1,130 @@
+"""The named questions: headers, prefixes, same answers on every engine, expected results."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from zkg.api import open_graph, read_queries
+from zkg.catalogue import Catalogue, CatalogueError
+from zkg.store import IRI, LangString, StoreError, open_store, prepare, result_from_json
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "queries"
+FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
+GRAPH = ROOT / "graph"
+ZT = "https://w3id.org/zhaotong-kg/ontology#"
+CATALOGUE = Catalogue.from_texts(read_queries(QUERIES))
+NAMES = [q.name for q in CATALOGUE]
+
+
+def test_there_are_at_least_twenty_questions():
+    assert len(NAMES) >= 20
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_header_matches_the_query(name):
+    q = CATALOGUE.get(name)
+    assert q.question_zh and q.question_en and re.search(r"[\u4e00-\u9fff]", q.question_zh)
+    columns = pyoxigraph.Store().query(q.text).variables  # no store prefixes: the file declares its own
+    assert [c for c, _ in q.columns] == [v.value for v in columns], "every column documented, in order"
+    assert all(doc for _, doc in q.columns)
+    for p in q.params:  # pyoxigraph binds only projected variables
+        assert p.name in [v.value for v in columns]
+    assert prepare(q.text).form == "SELECT"
+
+
+@pytest.fixture(scope="module")
+def fixture_graphs():
+    return {e: open_graph(FIXTURE, engine=e, queries=QUERIES) for e in ("oxigraph", "rdflib")}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_answer_on_oxigraph_and_rdflib_fixture(name, fixture_graphs):
+    a = fixture_graphs["oxigraph"].result(name)
+    b = fixture_graphs["rdflib"].result(name)
+    assert a.same_as(b), (a.rows, b.rows)
+
+
+def test_alliance_members_on_fixture(fixture_graphs):
+    rows = fixture_graphs["oxigraph"].ask("alliance-members")
+    assert [(r["schoolZh"], r["role"]) for r in rows] == [
+        (LangString("昭通市第一中学", "zh"), IRI(ZT + "AllianceLeader")),
+        (LangString("昭通市凤池九年一贯制学校", "zh"), IRI(ZT + "AllianceMember"))]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_parameters_restrict_and_hostile_values_match_nothing(engine, fixture_graphs):
+    g = fixture_graphs[engine]
+    assert len(g.ask("alliance-members", alliance="ztd:alliance/zhaotong-no1")) == 2
+    assert g.ask("alliance-members", alliance="ztd:alliance/none") == []
+    assert g.ask("paragraph-facts", paragraph=17)[0]["quote"] == "资2.35亿元"
+    with pytest.raises(StoreError):
+        g.ask("alliance-members", alliance='x:"} ; DROP ALL ; <a')
+    with pytest.raises(CatalogueError, match="no parameter"):
+        g.ask("alliance-members", school="x:y")
+    assert g.store.triple_count() == 176
+
+
+def test_indicator_change_is_computed_and_statuses_told_apart(fixture_graphs):
+    [row] = fixture_graphs["rdflib"].ask("indicators-2022-2025")
+    assert row["computedChange"] == row["statedChange"] == row["value2025"] - row["value2022"]
+    assert row["status2022"].endswith("#Derived") and row["status2025"].endswith("#Stated")
+
+
+def test_investment_is_largest_first(fixture_graphs):
+    values = [r["value"] for r in fixture_graphs["oxigraph"].ask("investment")]
+    assert values == sorted(values, reverse=True) and len(values) == 3
+
+
+def test_frame_has_the_columns(fixture_graphs):
+    df = fixture_graphs["oxigraph"].frame("schools")
+    assert list(df.columns) == [c for c, _ in CATALOGUE.get("schools").columns] and len(df) == 3
+
+
+def test_unknown_name_suggests():
+    with pytest.raises(CatalogueError, match="alliance-members"):
+        CATALOGUE.get("aliance-members")
+
+
+needs_graph = pytest.mark.skipif(not (GRAPH / "zhaotong.nt").is_file(), reason="run `zkg build` first")
+
+
+@pytest.fixture(scope="module")
+def real_store():
+    return open_store(GRAPH)
+
+
+@pytest.fixture(scope="module")
+def real_rdflib():
+    return open_store(GRAPH, engine="rdflib")
+
+
+@needs_graph
+@pytest.mark.parametrize("name", NAMES)
+def test_real_graph_answer_equals_expected(name, real_store):
+    q = CATALOGUE.get(name)
+    expected_file = QUERIES / "expected" / f"{name}.srj"
+    assert expected_file.is_file(), f"write it: zkg query {name} --format json > {expected_file}"
+    got = real_store.select(q.text, q.bind({}))
+    expected = result_from_json(expected_file.read_text(encoding="utf-8"), ordered=got.ordered)
+    assert got.same_as(expected)
+
+
+@needs_graph
+@pytest.mark.parametrize("name", NAMES)
+def test_real_graph_same_on_rdflib(name, real_store, real_rdflib):
+    q = CATALOGUE.get(name)
+    assert real_store.select(q.text, q.bind({})).same_as(real_rdflib.select(q.text, q.bind({})))
+
+
+def test_readme_documents_every_command_and_question():
+    readme = (QUERIES / "README.md").read_text(encoding="utf-8")
+    for command in ("zkg query --list", "zkg query alliance-members", "zkg query -e", "zkg query --all",
+                    "--engine rdflib", "--endpoint", "--param", "--format", "zkg push --endpoint", "zkg serve"):
+        assert command in readme, f"queries/README.md lacks an example of {command!r}"
+    for name in NAMES:
+        assert f"`{name}`" in readme, f"queries/README.md does not list {name}"

@@ -1,0 +1,165 @@
+"""The same questions on a real Oxigraph server (started here, loaded with `zkg push`), and the
+one-line errors for servers that are down, slow, broken or not SPARQL (real sockets)."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from zkg.api import read_queries
+from zkg.catalogue import Catalogue
+from zkg.serve import free_port, start_server, wait_until_up
+from zkg.store import EndpointError, UpdateRefused, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
+GRAPH_DIR = ROOT / "graph" if (ROOT / "graph" / "zhaotong.nt").is_file() else FIXTURE
+CATALOGUE = Catalogue.from_texts(read_queries(ROOT / "queries"))
+
+pytestmark = pytest.mark.skipif(shutil.which("oxigraph") is None, reason="pip install oxigraph (the server)")
+
+
+def run_zkg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A writable Oxigraph server on a free 127.0.0.1 port, loaded with `zkg push`."""
+    port = free_port()
+    process = start_server(tmp_path_factory.mktemp("oxigraph"), port, read_only=False)
+    try:
+        url = wait_until_up(process, port)
+        done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(GRAPH_DIR))
+        assert done.returncode == 0, done.stderr
+        assert "the server holds them all" in done.stdout
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    return open_store(GRAPH_DIR)
+
+
+@pytest.mark.parametrize("name", [q.name for q in CATALOGUE])
+def test_server_answers_like_the_embedded_store(name, server, embedded):
+    q = CATALOGUE.get(name)
+    remote = open_store(endpoint=f"{server}/query").select(q.text, q.bind({}))
+    assert remote.same_as(embedded.select(q.text, q.bind({})))
+
+
+def test_parameters_are_bound_on_the_server(server, embedded):
+    q = CATALOGUE.get("alliance-members")
+    remote = open_store(endpoint=f"{server}/query")
+    for value in ("ztd:alliance/zhaotong-no1", "ztd:alliance/none"):
+        bound = q.bind({"alliance": value})
+        assert remote.select(q.text, bound).same_as(embedded.select(q.text, bound))
+    evil = "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    assert remote.select(evil, {"l": '"} ; DROP ALL ; SELECT * {'}).rows == []
+    assert remote.triple_count() == embedded.triple_count()
+
+
+def test_update_refused_before_reaching_server(server, embedded):
+    with pytest.raises(UpdateRefused):
+        open_store(endpoint=f"{server}/query").select("DROP ALL")
+    done = run_zkg("query", "--endpoint", f"{server}/query", "-e", "CLEAR ALL")
+    assert done.returncode == 1 and "refused" in done.stderr
+    assert open_store(endpoint=f"{server}/query").triple_count() == embedded.triple_count()
+
+
+def test_push_replaces_the_graph_whole(server, embedded):
+    for _ in range(2):  # pushing twice does not double anything
+        assert run_zkg("push", "--endpoint", f"{server}/store", "--graph-dir", str(GRAPH_DIR)).returncode == 0
+    assert open_store(endpoint=f"{server}/query").triple_count() == embedded.triple_count()
+
+
+def test_cli_query_on_endpoint(server):
+    done = run_zkg("query", "alliance-members", "--endpoint", f"{server}/query", "--format", "csv")
+    assert done.returncode == 0 and "alliance,allianceZh,school" in done.stdout
+
+
+def test_server_down_is_one_line():
+    port = free_port()
+    done = run_zkg("query", "-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/query")
+    assert done.returncode == 1 and "connection refused" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    done = run_zkg("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(FIXTURE))
+    assert done.returncode == 1 and "cannot reach" in done.stderr and "Traceback" not in done.stderr
+
+
+class _Stub(http.server.BaseHTTPRequestHandler):
+    mode = "500"
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer()
+
+    do_GET = do_POST  # noqa: N815
+
+    def do_PUT(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(403)
+        self.end_headers()
+        self.wfile.write(b"read-only store")
+
+    def _answer(self):
+        try:
+            self._reply()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up first (the timeout case)
+            pass
+
+    def _reply(self):
+        if self.server.mode == "slow":
+            time.sleep(3)
+        if self.server.mode == "500":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"boom")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html>not sparql</html>")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def stub():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("mode, words", [("500", "HTTP 500"), ("html", "did not answer with SPARQL JSON"),
+                                         ("slow", "did not answer within 1 s")])
+def test_broken_servers_give_one_line(stub, mode, words):
+    stub.mode = mode
+    url = f"http://127.0.0.1:{stub.server_address[1]}/query"
+    with pytest.raises(EndpointError, match=words):
+        open_store(endpoint=url, timeout=1).select("ASK {}")
+    done = run_zkg("query", "-e", "ASK {}", "--endpoint", url, "--timeout", "1")
+    assert done.returncode == 1 and words in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_push_rejected_is_one_line(stub):
+    done = run_zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
+                   "--graph-dir", str(FIXTURE))
+    assert done.returncode == 1 and "refused the graph: HTTP 403" in done.stderr and "Traceback" not in done.stderr

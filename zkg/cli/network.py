@@ -1,0 +1,266 @@
+"""``zkg network`` and ``zkg viz``: the NetworkX answers and the offline picture.
+
+This module reads arguments and files, and prints or writes; the work is done by
+``zkg.network`` (projection and answers) and ``zkg.viz`` (the HTML page). Tables go through the
+shared formatter ``zkg.table`` so Chinese lines up.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+import networkx as nx
+
+from zkg import network as net
+from zkg.cli import cli
+from zkg.store import IRI, Result, StoreError, find_graph_file
+from zkg.table import FORMATS, format_result
+
+__all__ = ["network", "viz"]
+
+_HERE = Path(__file__).resolve().parents[2]
+EXPORTS = ("graphml", "gexf")
+
+
+def _default_dir(name: str) -> Path:
+    """``./NAME`` when it exists, else the folder beside the package (a checkout)."""
+    local = Path.cwd() / name
+    return local if local.is_dir() else _HERE / name
+
+
+def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
+    """Read the graph file (and the ontology's subclass axioms) and project it."""
+    import pyoxigraph as ox
+
+    try:
+        path = find_graph_file(graph_dir or _default_dir("graph"))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if ontology is None:
+        cand = _default_dir("ontology") / "zhaotong.ttl"
+        ontology = cand if cand.is_file() else None
+    fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+    try:
+        data = ox.parse(path=str(path), format=fmt)
+        onto = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology else None
+        return net.project(data, onto)
+    except (SyntaxError, OSError) as exc:
+        raise click.ClickException(f"cannot read {path}: {str(exc).splitlines()[0]}: rebuild with `zkg build`") from None
+
+
+def graph_options(f):
+    """--graph-dir, --ontology and --view, shared by `network` and `viz`."""
+    f = click.option("--view", type=click.Choice(list(net.VIEWS)), default=None,
+                     help="Which part of the graph: school-network, people, programs or all.")(f)
+    f = click.option("--ontology", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                     help="Ontology with the subclass axioms (default: ./ontology/zhaotong.ttl).")(f)
+    f = click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Folder holding zhaotong.nt or zhaotong.ttl (default: ./graph).")(f)
+    return f
+
+
+format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
+                             show_default=True, help="Output format.")
+
+
+@cli.group(invoke_without_command=True)
+@graph_options
+@click.option("--export", type=click.Choice(EXPORTS), default=None,
+              help="Write the (view of the) network for Gephi or Cytoscape instead of answering.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write with --export.")
+@click.pass_context
+def network(ctx, graph_dir, ontology, view, export, output):
+    """Answer relational questions with NetworkX, or export the network.
+
+    \b
+    Questions: alliance-members, alliance-leaders, alliance-counties,
+    schools-per-county, path A B, central [--kind K] [-k N], components.
+    Options before the question apply to it (--graph-dir, --view).
+
+    \b
+    Example:
+        zkg network alliance-members
+        zkg network --view people central --kind person -k 5
+        zkg network --export graphml -o zhaotong.graphml --view school-network
+    """
+    ctx.obj = functools.lru_cache(maxsize=1)(
+        lambda: net.view(_load(graph_dir, ontology), view or "all"))
+    if ctx.invoked_subcommand is not None:
+        if export:
+            raise click.UsageError("--export writes a file: give it without a question")
+        return
+    if not export:
+        raise click.UsageError("name a question (see `zkg network --help`) or give --export graphml|gexf -o FILE")
+    if output is None:
+        raise click.UsageError(f"--export {export} needs -o FILE, e.g. -o zhaotong.{export}")
+    G = net.for_export(ctx.obj())
+    try:
+        (nx.write_graphml if export == "graphml" else nx.write_gexf)(G, output)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}: choose another -o FILE") from None
+    click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges ({export})", err=True)
+
+
+def _iri(n: str) -> IRI:
+    return IRI(n)
+
+
+def _grouped(G: nx.MultiDiGraph, answer: dict[str, list[str]], key: str, item: str) -> Result:
+    rows = [(_iri(a), G.nodes[a]["label_zh"], _iri(b), G.nodes[b]["label_zh"], G.nodes[b]["label_en"])
+            for a, items in answer.items() for b in items]
+    return Result((key, f"{key}Zh", item, f"{item}Zh", f"{item}En"), rows, True)
+
+
+@network.command("alliance-members")
+@format_option
+@click.pass_obj
+def alliance_members(load, fmt):
+    """Which schools belong to each alliance (leaders included), with their role.
+
+    \b
+    Example:
+        zkg network alliance-members
+    """
+    G = load()
+    rows = []
+    for a, schools in net.alliance_members(G).items():
+        for s in schools:
+            d = G.get_edge_data(s, a, "member-of") or {}
+            rows.append((_iri(a), G.nodes[a]["label_zh"], _iri(s), G.nodes[s]["label_zh"],
+                         d.get("role_zh") or d.get("role", "")))
+    click.echo(format_result(Result(("alliance", "allianceZh", "school", "schoolZh", "role"), rows, True), fmt))
+
+
+@network.command("alliance-leaders")
+@format_option
+@click.pass_obj
+def alliance_leaders(load, fmt):
+    """Which school leads (盟主) each alliance.
+
+    \b
+    Example:
+        zkg network alliance-leaders -f csv
+    """
+    G = load()
+    click.echo(format_result(_grouped(G, net.alliance_leaders(G), "alliance", "school"), fmt))
+
+
+@network.command("alliance-counties")
+@format_option
+@click.pass_obj
+def alliance_counties(load, fmt):
+    """Which counties (places) each alliance covers.
+
+    \b
+    Example:
+        zkg network alliance-counties
+    """
+    G = load()
+    click.echo(format_result(_grouped(G, net.alliance_counties(G), "alliance", "place"), fmt))
+
+
+@network.command("schools-per-county")
+@format_option
+@click.pass_obj
+def schools_per_county(load, fmt):
+    """The schools in each county-level division (located in it or in a place inside it).
+
+    \b
+    Example:
+        zkg network schools-per-county
+    """
+    G = load()
+    click.echo(format_result(_grouped(G, net.schools_per_county(G), "county", "school"), fmt))
+
+
+@network.command("path")
+@click.argument("a")
+@click.argument("b")
+@format_option
+@click.pass_obj
+def path(load, a, b, fmt):
+    """How two entities are connected: the shortest path with the edge names.
+
+    A and B are IRIs, ids (school/zhaotong-no1) or exact Chinese/English names.
+    An edge walked backwards is shown with ←.
+
+    \b
+    Example:
+        zkg network path 李正响 周世碧
+    """
+    G = load()
+    try:
+        steps = net.connection(G, a, b)
+    except KeyError as exc:
+        raise click.UsageError(f"{exc.args[0]}: give an IRI, an id like school/zhaotong-no1, or an exact name")
+    except nx.NetworkXNoPath:
+        raise click.ClickException(f"{a} and {b} are not connected in this view: try --view all") from None
+    rows = [(i, _iri(s.node), G.nodes[s.node]["label_zh"], ("→ " if s.forward else "← ") + s.name,
+             _iri(s.next), G.nodes[s.next]["label_zh"]) for i, s in enumerate(steps, 1)]
+    click.echo(format_result(Result(("step", "from", "fromZh", "edge", "to", "toZh"), rows, True), fmt))
+
+
+@network.command("central")
+@click.option("--kind", type=click.Choice(list(net.KINDS)), default=None, help="Only nodes of this kind.")
+@click.option("-k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="How many.")
+@click.option("--measure", type=click.Choice(["betweenness", "degree"]), default="betweenness",
+              show_default=True, help="Centrality measure.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampled betweenness (big graphs).")
+@format_option
+@click.pass_obj
+def central(load, kind, k, measure, seed, fmt):
+    """The most central schools, programs, people… of the network.
+
+    \b
+    Example:
+        zkg network central --kind school -k 5
+    """
+    G = load()
+    rows = [(i, _iri(n), G.nodes[n]["label_zh"], G.nodes[n]["kind"], round(score, 4))
+            for i, (n, score) in enumerate(net.most_central(G, kind, k, measure, seed), 1)]
+    click.echo(format_result(Result(("rank", "entity", "entityZh", "kind", measure), rows, True), fmt))
+
+
+@network.command("components")
+@format_option
+@click.pass_obj
+def components(load, fmt):
+    """Connected components (ignoring direction), largest first, with a few members each.
+
+    \b
+    Example:
+        zkg network --view school-network components
+    """
+    G = load()
+    rows = [(i, len(c), "、".join(G.nodes[n]["label_zh"] for n in c[:4]) + ("…" if len(c) > 4 else ""))
+            for i, c in enumerate(net.components(G), 1)]
+    click.echo(format_result(Result(("component", "size", "members"), rows, True), fmt))
+
+
+@cli.command()
+@graph_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same seed, same picture.")
+def viz(graph_dir, ontology, view, output, seed):
+    """Draw the network as one self-contained HTML page (works offline).
+
+    Nodes are coloured and shaped by class, with a legend that filters, a 中文/English
+    switch, and tooltips with each entity's figures and the article's words.
+
+    \b
+    Example:
+        zkg viz -o school_network.html --view school-network
+    """
+    from zkg.viz import render_html
+
+    G = _load(graph_dir, ontology)
+    page = render_html(G, view or "school-network", seed=seed)
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}: choose another -o FILE") from None
+    click.echo(f"wrote {output} ({len(page.encode('utf-8')) // 1024} KiB)", err=True)

@@ -1,0 +1,99 @@
+"""Load the graph into a SPARQL server with the Graph Store HTTP Protocol, then check it.
+
+``PUT`` replaces the target graph whole: the server stores the new graph or keeps the old one,
+never half of it. Afterwards the triples are counted on the server and compared with the file.
+
+>>> graph_store_url("http://127.0.0.1:7878/store", None)
+'http://127.0.0.1:7878/store?default'
+>>> graph_store_url("http://127.0.0.1:7878/store", "https://w3id.org/zhaotong-kg/id/graph")
+'http://127.0.0.1:7878/store?graph=https%3A%2F%2Fw3id.org%2Fzhaotong-kg%2Fid%2Fgraph'
+>>> query_url_for("http://127.0.0.1:7878/store")
+'http://127.0.0.1:7878/query'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from zkg.store import USER_AGENT, EndpointError, IRI, open_store
+
+__all__ = ["PushError", "PushReport", "count_triples", "graph_store_url", "push", "query_url_for"]
+
+
+class PushError(EndpointError):
+    """The server refused the graph, could not be reached, or holds a different number of triples."""
+
+
+@dataclasses.dataclass(frozen=True)
+class PushReport:
+    """What a push did: where, and the triple counts in the file and on the server."""
+
+    url: str
+    status: int
+    expected: int
+    found: int
+
+
+def count_triples(ntriples: bytes) -> int:
+    """Distinct triples in an N-Triples document (what a server will hold).
+
+    >>> count_triples(b"<a:s> <a:p> <a:o> .\\n<a:s> <a:p> <a:o> .\\n")
+    1
+    """
+    import pyoxigraph as ox
+
+    try:
+        return len(set(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)))
+    except SyntaxError as exc:
+        raise PushError(f"the graph file is not valid N-Triples ({exc}): rebuild it with zkg build") from None
+
+
+def graph_store_url(endpoint: str, graph: str | None) -> str:
+    """The Graph Store Protocol URL of the default graph or of the named graph ``graph``."""
+    sep = "&" if "?" in endpoint else "?"
+    if graph is None:
+        return f"{endpoint}{sep}default"
+    return f"{endpoint}{sep}graph={urllib.parse.quote(graph, safe='')}"
+
+
+def query_url_for(endpoint: str) -> str:
+    """The query endpoint beside a graph store: ``…/store`` → ``…/query`` (Oxigraph);
+    otherwise the same URL (Fuseki's dataset URL answers both)."""
+    return endpoint[: -len("/store")] + "/query" if endpoint.rstrip("/").endswith("/store") else endpoint
+
+
+def push(ntriples: bytes, endpoint: str, graph: str | None = None, query_endpoint: str | None = None,
+         timeout: float = 60.0) -> PushReport:
+    """PUT ``ntriples`` into the graph store at ``endpoint``, then count the triples there."""
+    expected = count_triples(ntriples)
+    url = graph_store_url(endpoint, graph)
+    request = urllib.request.Request(url, data=ntriples, method="PUT", headers={
+        "Content-Type": "application/n-triples", "User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        body = exc.read(300).decode("utf-8", "replace").strip().splitlines()
+        detail = f": {body[0][:160]}" if body else ""
+        raise PushError(f"{endpoint} refused the graph: HTTP {exc.code} {exc.reason}{detail} — "
+                        "is it a writable Graph Store endpoint (for Oxigraph: `oxigraph serve`, URL …/store)?") from None
+    except (TimeoutError, socket.timeout):
+        raise PushError(f"{endpoint} did not finish within {timeout:g} s: raise --timeout") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise PushError(f"{endpoint} did not finish within {timeout:g} s: raise --timeout") from None
+        raise PushError(f"cannot reach {endpoint}: {exc.reason} — is the server running?") from None
+    except OSError as exc:
+        raise PushError(f"cannot reach {endpoint}: {exc} — is the server running?") from None
+    server = open_store(endpoint=query_endpoint or query_url_for(endpoint), timeout=timeout)
+    where = "{ ?s ?p ?o }" if graph is None else "{ GRAPH ?g { ?s ?p ?o } }"
+    found = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {where}",
+                          {} if graph is None else {"g": IRI(graph)}).rows[0][0]
+    if found != expected:
+        raise PushError(f"the server holds {found} triples in {graph or 'the default graph'}, the file has "
+                        f"{expected}: check that the server does not merge graphs (union default graph)")
+    return PushReport(url, status, expected, found)

@@ -1,0 +1,106 @@
+"""Format a :class:`~zkg.store.Result` as text: a table that lines up with Chinese, CSV, TSV,
+JSON or Markdown.
+
+* ``table`` and ``md`` are for people: IRIs are shortened with the fixed prefixes (``ztd:…``),
+  and wide (W/F) characters count as two columns, so Chinese lines up in a terminal.
+* ``csv`` and ``tsv`` are for tools: full IRIs, plain text of literals, empty for unbound.
+* ``json`` is the W3C *SPARQL 1.1 Query Results JSON* format: lossless (datatypes and
+  language tags kept), readable by any SPARQL tool; the expected results in
+  ``queries/expected/*.srj`` are written in it.
+
+>>> from zkg.store import Result, LangString
+>>> print(format_result(Result(("学校", "n"), [(LangString("凤池学校", "zh"), 3)]), "table"))
+学校      n
+--------  -
+凤池学校  3
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from zkg.store import IRI, Result, compact, result_to_json
+
+__all__ = ["FORMATS", "cell_text", "format_result", "width"]
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+
+
+def width(text: str) -> int:
+    """Terminal columns taken by ``text``: East Asian Wide and Fullwidth count 2.
+
+    >>> width("昭通abc")
+    7
+    """
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def cell_text(value: Any, short: bool = True) -> str:
+    """One value as text (``short``: IRIs with prefixes)."""
+    if value is None:
+        return ""
+    if isinstance(value, IRI):
+        return compact(value) if short else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _pad(text: str, size: int) -> str:
+    return text + " " * (size - width(text))
+
+
+def _table(result: Result) -> str:
+    cells = [[cell_text(v).replace("\n", " ") for v in row] for row in result.rows]
+    head = list(result.columns)
+    sizes = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(head)]
+    lines = ["  ".join(_pad(h, s) for h, s in zip(head, sizes)).rstrip(),
+             "  ".join("-" * s for s in sizes)]
+    lines += ["  ".join(_pad(c, s) for c, s in zip(r, sizes)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _markdown(result: Result) -> str:
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(result.columns) + " |", "|" + "---|" * len(result.columns)]
+    lines += ["| " + " | ".join(esc(cell_text(v)) for v in row) + " |" for row in result.rows]
+    return "\n".join(lines)
+
+
+def _delimited(result: Result, delimiter: str) -> str:
+    out = io.StringIO()
+    if delimiter == "\t":
+        clean = lambda v: cell_text(v, short=False).replace("\t", " ").replace("\n", " ")  # noqa: E731
+        out.write("\t".join(result.columns) + "\n")
+        for row in result.rows:
+            out.write("\t".join(clean(v) for v in row) + "\n")
+        return out.getvalue()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([cell_text(v, short=False) for v in row])
+    return out.getvalue()
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """``result`` in one of :data:`FORMATS`."""
+    if fmt == "table":
+        return _table(result)
+    if fmt == "md":
+        return _markdown(result)
+    if fmt == "csv":
+        return _delimited(result, ",")
+    if fmt == "tsv":
+        return _delimited(result, "\t")
+    if fmt == "json":
+        return result_to_json(result)
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
