@@ -93,7 +93,7 @@ def test_edges_roles_and_directions(G):
 
 
 @pytest.mark.parametrize("name,kinds", [
-    ("school-network", {"school", "alliance", "division"}),
+    ("school-network", {"school", "alliance", "division", "place"}),  # place: only 昭通中心城区, Fengchi's
     ("people", {"person", "organisation", "school"}),
     ("programs", {"program", "organisation", "division", "school"}),
 ])
@@ -101,6 +101,8 @@ def test_views_keep_only_their_kinds(G, name, kinds):
     V = net.view(G, name)
     assert {k for _, k in V.nodes(data="kind")} == kinds
     assert V.number_of_nodes() == sum(1 for _, k in G.nodes(data="kind") if k in kinds)
+    if name == "school-network":
+        assert [n for n, k in V.nodes(data="kind") if k == "place"] == [D + "area/central-city"]
     assert all(V.nodes[s]["kind"] in kinds and V.nodes[o]["kind"] in kinds for s, o in V.edges())
     with pytest.raises(KeyError, match="unknown view"):
         net.view(G, "schools")
@@ -274,3 +276,11 @@ def test_cli_missing_graph_says_how_to_fix(tmp_path):
     proc = _zkg("network", "--graph-dir", str(tmp_path), "components")
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [f"Error: no graph in {tmp_path}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first"]
+
+
+def test_school_network_leaves_out_places_no_school_stands_in(G):
+    H = G.copy()
+    H.add_node(D + "place/park", kind="place", label_zh="公园", label_en="park", cls="Park", figures=[], quotes=[])
+    H.add_edge(D + "place/park", D + "division/530602", key="part-of", name="part-of")
+    assert D + "place/park" not in net.view(H, "school-network")
+    assert D + "area/central-city" in net.view(H, "school-network")

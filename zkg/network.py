@@ -106,6 +106,7 @@ KINDS: dict[str, str] = {
 
 #: The views: which kinds each one keeps.
 VIEWS: dict[str, frozenset[str] | None] = {
+    # (+ the places that a school is located in, e.g. 北部新区敦煌路片区: see view())
     "school-network": frozenset({"school", "alliance", "division"}),
     "people": frozenset({"person", "organisation", "school"}),
     "programs": frozenset({"program", "event", "document", "organisation", "division", "school"}),
@@ -343,13 +344,21 @@ _RESOURCE_PROPS = {
 
 
 def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
-    """The subgraph of one view in :data:`VIEWS` (a copy), e.g. ``"school-network"``."""
+    """The subgraph of one view in :data:`VIEWS` (a copy), e.g. ``"school-network"``.
+
+    The school network also keeps the places (areas) that a school is located in, so a school
+    in 北部新区敦煌路片区 stays linked to its district; other places (parks, buildings) stay out.
+    """
     if name not in VIEWS:
         raise KeyError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
     kinds = VIEWS[name]
     if kinds is None:
         return G.copy()
-    return G.subgraph(n for n, k in G.nodes(data="kind") if k in kinds).copy()
+    keep = {n for n, k in G.nodes(data="kind") if k in kinds}
+    if name == "school-network":  # the areas schools stand in link them to their district
+        keep |= {o for s, o, k in G.edges(keys=True)
+                 if k == "located-in" and G.nodes[s]["kind"] == "school" and G.nodes[o]["kind"] == "place"}
+    return G.subgraph(keep).copy()
 
 
 def find_node(G: nx.MultiDiGraph, text: str) -> str:

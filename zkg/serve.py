@@ -8,6 +8,7 @@ The functions take paths and return processes; the CLI chooses the directory and
 from __future__ import annotations
 
 import shutil
+import sys
 import socket
 import subprocess
 import time
@@ -25,8 +26,9 @@ class ServeError(StoreError):
 
 
 def oxigraph_binary() -> str:
-    """Path of the ``oxigraph`` server program."""
-    path = shutil.which("oxigraph")
+    """Path of the ``oxigraph`` server program: beside this interpreter (a virtualenv), else on PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    path = str(beside) if beside.is_file() else shutil.which("oxigraph")
     if path is None:
         raise ServeError("the oxigraph server is not installed: pip install 'zhaotong-kg[server]' (or pip install oxigraph)")
     return path

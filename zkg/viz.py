@@ -164,9 +164,14 @@ def render_html(graph: nx.MultiDiGraph, view: str = "all", seed: int = 0,
             rec["x"], rec["y"] = pos[n]
         nodes.append(rec)
     edges = []
+    seen_pairs: dict[tuple[int, int], int] = {}
     for s, o, k, d in sorted(G.edges(keys=True, data=True),
                              key=lambda e: (index[e[0]], index[e[1]], str(e[2]))):
         rec = {"from": index[s], "to": index[o], "name": d.get("name", k)}
+        pair = (min(index[s], index[o]), max(index[s], index[o]))
+        seen_pairs[pair] = seen_pairs.get(pair, -1) + 1
+        if seen_pairs[pair]:  # a second edge between the same two nodes: curve it apart
+            rec["par"] = seen_pairs[pair]
         role = d.get("role_zh") or d.get("role")
         if role:
             rec["role"] = role if d.get("role_en") in (None, "", role) else f"{role} · {d['role_en']}"

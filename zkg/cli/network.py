@@ -197,7 +197,8 @@ def path(load, a, b, fmt):
     except KeyError as exc:
         raise click.UsageError(f"{exc.args[0]}: give an IRI, an id like school/zhaotong-no1, or an exact name")
     except nx.NetworkXNoPath:
-        raise click.ClickException(f"{a} and {b} are not connected in this view: try --view all") from None
+        raise click.ClickException(f"{a} and {b} are not connected in this view: "
+                                   "see `zkg network components`, or try --view all") from None
     rows = [(i, _iri(s.node), G.nodes[s.node]["label_zh"], ("→ " if s.forward else "← ") + s.name,
              _iri(s.next), G.nodes[s.next]["label_zh"]) for i, s in enumerate(steps, 1)]
     click.echo(format_result(Result(("step", "from", "fromZh", "edge", "to", "toZh"), rows, True), fmt))
