@@ -96,21 +96,6 @@ by size; the domain classes (schools, programs, people…) follow.
 summary = short(g.frame("graph-summary"))
 summary.head(30)'''),
     md('''
-The same counts grouped the way an analyst thinks of them: the ontology (`ontology/zhaotong.ttl`)
-tells which class is a kind of which. An ad-hoc query (with its prefixes declared, as every query
-should) walks `rdfs:subClassOf` up to a handful of top classes.
-'''),
-    code('''
-groups = g.sparql("""
-PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?group (COUNT(DISTINCT ?x) AS ?things) WHERE {
-  VALUES ?group { zt:School zt:TeachingResearchAlliance zt:AdministrativeDivision zt:Person
-                  zt:Program zt:Organization zt:Place zt:Observation zt:Fact zt:Paragraph zt:SourceDefect }
-  ?x a ?group .
-} GROUP BY ?group ORDER BY DESC(?things)""").frame()
-short(groups)'''),
-    md('''
 ## Figures per piece of the article
 
 Every number in the article is a `zt:Observation`. Each is curated in one YAML file under
@@ -279,7 +264,10 @@ inlined from the pyvis package; no network access).
 from zkg.viz import KIND_STYLE
 
 S = net.view(G, "school-network")
-pos = nx.spring_layout(nx.Graph(S), seed=0)
+U = nx.Graph()                       # sorted, so the seeded layout is the same on every run
+U.add_nodes_from(sorted(S.nodes))
+U.add_edges_from(sorted(S.edges()))
+pos = nx.spring_layout(U, seed=0)
 fig, ax = plt.subplots(figsize=(10, 7))
 for kind, (colour, *_rest) in KIND_STYLE.items():
     nodes = [n for n, k in S.nodes(data="kind") if k == kind]
@@ -300,7 +288,7 @@ from zkg.viz import render_html
 
 page = render_html(G, view="school-network", seed=0)
 print(f"page: {len(page) // 1024} KiB, self-contained: {'<script src' not in page}")
-HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:560px;border:1px solid #ddd"></iframe>')'''),
+HTML(f'<div><iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:560px;border:1px solid #ddd"></iframe></div>')'''),
     md('The command line writes the same page: `python3 -m zkg viz --view school-network -o network.html`.'),
 ]
 
@@ -533,7 +521,7 @@ From the command line the same is `python3 -m zkg serve` and `python3 -m zkg pus
 '''),
     code(SETUP),
     code('''
-import tempfile, time
+import tempfile
 from zkg import serve, push
 
 print("server program:", Path(serve.oxigraph_binary()).name)'''),
@@ -542,7 +530,7 @@ One cell does the whole session so that the `finally` stops the server whatever 
 cells after it look at what it gathered.
 '''),
     code('''
-comparison, remote_frames, timings = [], {}, {}
+comparison, remote_frames = [], {}
 with tempfile.TemporaryDirectory() as location:
     port = serve.free_port()
     server = serve.start_server(Path(location), port, read_only=False)   # writable: we push into it

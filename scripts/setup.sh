@@ -16,6 +16,8 @@ if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v java >/dev/null || missing+=(default-jre-headless)
+  # A Chinese font, so the browser draws the labels of the school network (not empty boxes).
+  { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh)" ]; } || missing+=(fonts-wqy-microhei)
   if [ ${#missing[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq

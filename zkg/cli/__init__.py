@@ -20,11 +20,4 @@ def cli() -> None:
 
 
 # Command modules register themselves on import (each owns its file).
-from zkg.cli import build as _build  # noqa: E402,F401
-
-for _name in ("query", "network"):
-    try:  # modules that are not written yet are simply absent
-        __import__(f"zkg.cli.{_name}")
-    except ModuleNotFoundError as exc:  # pragma: no cover - only while a module is missing
-        if exc.name != f"zkg.cli.{_name}":
-            raise
+from zkg.cli import build, network, query  # noqa: E402,F401

@@ -251,6 +251,7 @@ def viz(graph_dir, ontology, view, output, seed):
 
     Nodes are coloured and shaped by class, with a legend that filters, a 中文/English
     switch, and tooltips with each entity's figures and the article's words.
+    --view defaults to school-network here (and to all for `zkg network`).
 
     \b
     Example:

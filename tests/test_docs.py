@@ -1,0 +1,29 @@
+"""The README documents every command, and opens with the two commands CI runs."""
+
+from __future__ import annotations
+
+import re
+
+from zkg.cli import cli
+
+
+def test_every_command_is_in_the_readme(project_root):
+    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    assert cli.commands, "the CLI has no commands"
+    for name in cli.commands:
+        assert re.search(rf"`zkg {re.escape(name)}\b", readme), f"zkg {name} is not documented in README.md"
+
+
+def test_every_command_help_ends_with_an_example():
+    for name, command in cli.commands.items():
+        assert "Example" in (command.help or ""), f"zkg {name} --help has no example"
+
+
+def test_readme_opens_with_the_main_job_and_the_test_command(project_root):
+    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", readme, re.S).group(1).splitlines()
+    assert "zkg build" in block[0] and "zkg query --all" in block[0]
+    assert "pytest" in block[1]
+    ci = (project_root / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = block[1].split("#")[0].strip()
+    assert test_command in ci, "the test command of README.md must be what .ci/run runs"
