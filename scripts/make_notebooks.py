@@ -264,20 +264,20 @@ inlined from the pyvis package; no network access).
 from zkg.viz import KIND_STYLE
 
 S = net.view(G, "school-network")
-U = nx.Graph()                       # sorted, so the seeded layout is the same on every run
-U.add_nodes_from(sorted(S.nodes))
-U.add_edges_from(sorted(S.edges()))
-pos = nx.spring_layout(U, seed=0)
+D = nx.DiGraph()                     # sorted, so the seeded drawing is the same on every run
+D.add_nodes_from(sorted(S.nodes(data=True)))
+D.add_edges_from(sorted(S.edges()))
+pos = nx.spring_layout(D, seed=0)
 fig, ax = plt.subplots(figsize=(10, 7))
 for kind, (colour, *_rest) in KIND_STYLE.items():
-    nodes = [n for n, k in S.nodes(data="kind") if k == kind]
+    nodes = [n for n, k in D.nodes(data="kind") if k == kind]
     if nodes:
-        nx.draw_networkx_nodes(S, pos, nodelist=nodes, node_color=colour, node_size=260, ax=ax,
+        nx.draw_networkx_nodes(D, pos, nodelist=nodes, node_color=colour, node_size=260, ax=ax,
                                label=f"{KIND_STYLE[kind][3]} {KIND_STYLE[kind][4]}")
-nx.draw_networkx_edges(S, pos, ax=ax, alpha=0.4, arrows=True, arrowsize=8)
-nx.draw_networkx_labels(S, pos, {n: d["label_zh"] for n, d in S.nodes(data=True)}, font_size=8,
+nx.draw_networkx_edges(D, pos, ax=ax, alpha=0.4, arrows=True, arrowsize=8)
+nx.draw_networkx_labels(D, pos, {n: d["label_zh"] for n, d in D.nodes(data=True)}, font_size=8,
                         font_family=plt.rcParams["font.family"], ax=ax)
-ax.legend(loc="lower left", fontsize=8)
+ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
 ax.set_title("School network: schools, alliances, divisions, areas (seed 0)")
 ax.axis("off")
 plt.show()'''),
@@ -332,7 +332,7 @@ Solid bars are values the article states; hatched bars are derived. The percenta
 school count are on different scales, so each indicator has its own panel.
 '''),
     code('''
-import numpy as np
+import textwrap
 
 fig, axes = plt.subplots(1, len(ind), figsize=(3.2 * len(ind), 4), squeeze=False)
 for ax, (_, row) in zip(axes[0], ind.iterrows()):
@@ -344,7 +344,7 @@ for ax, (_, row) in zip(axes[0], ind.iterrows()):
             bar.set_hatch("//")
     for x, v in enumerate(values):
         ax.text(x, v, f"{v:g}", ha="center", va="bottom", fontsize=9)
-    ax.set_title(f"{row['zh']}\\n{row['en']}", fontsize=9)
+    ax.set_title(row["zh"] + "\\n" + textwrap.fill(row["en"], 34), fontsize=9)
     ax.set_ylim(0, max(values) * 1.2)
     ax.annotate(f"+{float(row['statedChange']):g}", xy=(0.5, max(values) * 1.1), ha="center", color="#b30000")
 fig.suptitle("Zhaotong 昭通市: 2022 (hatched = derived) against 2025 (stated)", fontsize=11)

@@ -124,10 +124,9 @@ def test_network_is_inline_and_offline():
     assert "&lt;script src" not in html[0] and "https://cdn" not in html[0]
 
 
+@pytest.mark.parametrize("notebook", ["05-sparql-server.ipynb"], indirect=True)
 def test_server_notebook_compares_and_stops(notebook):
     name, _, fresh = notebook
-    if name != "05-sparql-server.ipynb":
-        pytest.skip("server notebook only")
     text = "".join(_outputs_text(c) for c in fresh.cells if c.cell_type == "code")
     assert "server stopped: True" in text
     import re
