@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import RDF, Graph
 
-from kg_build.facts import Record, check_references, load_facts, read_csv
+from kg_build.facts import Record, as_ints, check_references, load_facts, read_csv
 from kg_build.serialize import to_ntriples, to_turtle
 from kg_build.source import Article, Finding, confirm, detect, read_article
 from kg_build.triples import Context, article_triples, record_triples, reference_triples
@@ -16,6 +16,7 @@ from kg_build.validate import shacl_problems, undeclared_terms
 from kg_build.vocab import ZT_IRI, Vocabulary, load_vocabulary
 
 __all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "triples_of",
+           "defect_finding",
            "GRAPH_FILES"]
 
 ARTICLE = "sources/zhaotong-education-2025.txt"
@@ -79,9 +80,7 @@ def load_project(root: Path) -> Project:
         _check_quote(rec, article)
     for rec in records:
         if rec.section == "defects":
-            finding = Finding(rec["kind"], tuple(_ints(rec["paragraphs"])), tuple(_ints(rec.get("of", []))),
-                              rec["evidence"])
-            why = confirm(finding, article)
+            why = confirm(defect_finding(rec), article)
             if why:
                 raise rec.error("kind", f"defect {rec.id!r} does not hold: {why}",
                                 "correct the paragraphs or evidence, or remove the defect")
@@ -91,8 +90,10 @@ def load_project(root: Path) -> Project:
     return Project(root, vocab, article, records, rows)
 
 
-def _ints(value) -> list[int]:
-    return [value] if isinstance(value, int) else list(value)
+def defect_finding(rec: Record) -> Finding:
+    """A curated defect record as a :class:`Finding` that :func:`confirm` can check."""
+    return Finding(rec["kind"], tuple(as_ints(rec["paragraphs"])), tuple(as_ints(rec.get("of"))),
+                   rec["evidence"])
 
 
 def _check_quote(rec: Record, article: Article) -> None:
@@ -112,13 +113,13 @@ def audit(project: Project) -> Audit:
     curated = [r for r in project.records if r.section == "defects"]
     detected = list(detect(project.article))
     result = Audit(detected, curated)
-    covered = {(r["kind"], p) for r in curated for p in _ints(r["paragraphs"])}
+    covered = {(r["kind"], p) for r in curated for p in as_ints(r["paragraphs"])}
     result.uncurated = [f for f in detected if not all((f.kind, p) in covered for p in f.paragraphs[:1])]
     found = {(f.kind, p) for f in detected for p in f.paragraphs}
     detectable = {f.kind for f in detected} | {"exact-duplicate", "partial-duplicate", "garbled",
                                                 "suspicious-label", "split-paragraph", "truncated-end"}
     result.unconfirmed = [r for r in curated if r["kind"] in detectable
-                          and (r["kind"], _ints(r["paragraphs"])[0]) not in found]
+                          and (r["kind"], as_ints(r["paragraphs"])[0]) not in found]
     return result
 
 
@@ -127,7 +128,7 @@ def triples_of(project: Project) -> list[tuple]:
     defects = [r for r in project.records if r.section == "defects"]
     by_paragraph: dict[int, list[str]] = {}
     for rec in defects:
-        for n in _ints(rec["paragraphs"]):
+        for n in as_ints(rec["paragraphs"]):
             by_paragraph.setdefault(n, []).append(rec.id)
     ctx = Context(project.vocab, project.article, by_paragraph)
     triples = list(article_triples(ctx, defects))

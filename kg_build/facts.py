@@ -35,7 +35,7 @@ import yaml
 
 from kg_build.errors import FactError
 
-__all__ = ["Record", "SECTIONS", "parse_yaml", "load_facts", "read_csv", "check_references"]
+__all__ = ["Record", "SECTIONS", "as_ints", "parse_yaml", "load_facts", "read_csv", "check_references"]
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
 
@@ -67,6 +67,11 @@ SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
 NEEDS_PROVENANCE = {"entities", "relations", "posts", "memberships", "figures"}
 
 
+def as_ints(value: int | list[int] | None) -> list[int]:
+    """A paragraph field (``12`` or ``[14, 15]``, possibly absent) as a list."""
+    return [] if value is None else [value] if isinstance(value, int) else list(value)
+
+
 @dataclass
 class Record:
     """One curated record, with where it was written."""
@@ -93,8 +98,7 @@ class Record:
 
     @property
     def paragraphs(self) -> list[int]:
-        para = self.data.get("para")
-        return [] if para is None else [para] if isinstance(para, int) else list(para)
+        return as_ints(self.data.get("para"))
 
 
 def _nfc(value: Any) -> Any:

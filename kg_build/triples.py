@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from kg_build.errors import FactError
-from kg_build.facts import Record
+from kg_build.facts import Record, as_ints
 from kg_build.source import Article
 from kg_build.vocab import ZTD, PREFIXES, Vocabulary
 
@@ -82,17 +82,13 @@ def article_triples(ctx: Context, defects: Iterable[Record]) -> Iterator[Triple]
         yield d, RDF.type, zt.SourceDefect
         yield d, zt.defectKind, ctx.code(rec, "kind", "DefectKind")
         yield d, RDFS.label, Literal(rec.id)
-        for n in _ints(rec["paragraphs"]):
+        for n in as_ints(rec["paragraphs"]):
             yield d, zt.affects, ctx.paragraph_iri(n)
-        for n in _ints(rec.get("of", [])):
+        for n in as_ints(rec.get("of", [])):
             yield d, zt.repeats, ctx.paragraph_iri(n)
         yield d, zt.quote, zh(rec["evidence"])
         if rec.get("note"):
             yield d, zt.note, en(rec["note"])
-
-
-def _ints(value: int | list[int]) -> list[int]:
-    return [value] if isinstance(value, int) else list(value)
 
 
 def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) -> Iterator[Triple]:

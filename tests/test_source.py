@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from kg_build.build import audit, load_project
+from kg_build.build import audit, defect_finding, load_project
 from kg_build.source import Article, Finding, confirm, detect, read_article
 
 SHA256 = "add4058bfb84465ba9abea52ecc8f526ba78a96bf94eee477205c0c9ed75b9f6"  # shared/sources/README.md
@@ -55,10 +55,7 @@ def test_every_detected_defect_is_curated_and_every_curated_one_holds(project_ro
     assert result.uncurated == []
     assert len(result.curated) >= len(result.detected)
     for rec in result.curated:
-        paras = rec["paragraphs"] if isinstance(rec["paragraphs"], list) else [rec["paragraphs"]]
-        of = rec.get("of", [])
-        finding = Finding(rec["kind"], tuple(paras), tuple(of if isinstance(of, list) else [of]), rec["evidence"])
-        assert confirm(finding, project.article) is None, rec.id
+        assert confirm(defect_finding(rec), project.article) is None, rec.id
 
 
 def test_confirm_rejects_a_false_duplicate(project_root):

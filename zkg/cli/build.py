@@ -10,6 +10,7 @@ import click
 
 from kg_build import BuildError, FactError, audit, build, load_project
 from kg_build.build import GRAPH_FILES
+from kg_build.facts import as_ints
 from zkg.cli import cli
 
 __all__ = ["write_atomically", "project_root", "root_option"]
@@ -106,9 +107,8 @@ def audit_command(root: Path | None) -> None:
     click.echo(f"{len(project.article.paragraphs)} paragraphs in {project.article.key}; "
                f"{len(result.curated)} curated defects, {len(result.detected)} detected")
     for rec in result.curated:
-        paras = rec["paragraphs"] if isinstance(rec["paragraphs"], list) else [rec["paragraphs"]]
-        of = f" of P{rec['of']}" if rec.get("of") else ""
-        click.echo(f"  {rec['kind']:<18} P{paras}{of}  «{rec['evidence']}»  {rec.get('note', '')}")
+        of = f" of P{as_ints(rec['of'])}" if rec.get("of") else ""
+        click.echo(f"  {rec['kind']:<18} P{as_ints(rec['paragraphs'])}{of}  «{rec['evidence']}»  {rec.get('note', '')}")
     for f in result.uncurated:
         click.echo(f"  ! detected, not curated: {f.kind} P{list(f.paragraphs)} «{f.evidence}»")
     for rec in result.unconfirmed:
