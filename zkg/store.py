@@ -690,11 +690,20 @@ def _endpoint_message(url: str, exc: BaseException, timeout: float) -> str:
 
 
 def find_graph_file(graph_dir: str | Path) -> Path:
-    """``zhaotong.nt`` (fast to load) or else ``zhaotong.ttl`` in ``graph_dir``."""
+    """``zhaotong.nt`` (fast to load) or else ``zhaotong.ttl`` in ``graph_dir``, checked against the
+    build's manifest: a missing, empty, cut or foreign file is refused (:class:`StoreError`)."""
+    from kg_build.manifest import GraphFileError, read_manifest, verified_file
+
     graph_dir = Path(graph_dir)
-    for name in ("zhaotong.nt", "zhaotong.ttl"):
-        if (graph_dir / name).is_file():
-            return graph_dir / name
+    if not any((graph_dir / name).exists() for name in ("zhaotong.nt", "zhaotong.ttl", "manifest.json")):
+        raise StoreError(f"no graph in {graph_dir}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first")
+    try:
+        listed = read_manifest(graph_dir)["files"]
+        for name in ("zhaotong.nt", "zhaotong.ttl"):
+            if name in listed:
+                return verified_file(graph_dir, name)
+    except GraphFileError as exc:
+        raise StoreError(str(exc)) from None
     raise StoreError(f"no graph in {graph_dir}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first")
 
 

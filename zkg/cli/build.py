@@ -11,6 +11,7 @@ import click
 from kg_build import BuildError, FactError, audit, build, load_project
 from kg_build.build import GRAPH_FILES
 from kg_build.facts import as_ints
+from kg_build.manifest import MANIFEST, make_manifest, manifest_text
 from zkg.cli import cli
 
 __all__ = ["write_atomically", "project_root", "root_option"]
@@ -26,14 +27,15 @@ root_option = click.option(
     help="Project folder with sources/, facts/ and ontology/ (default: this checkout).")
 
 
-def write_atomically(files: dict[str, str], out: Path) -> None:
-    """Write every file to a temporary name in ``out``, then rename them all: never half-written."""
+def write_atomically(files: dict[str, bytes], out: Path) -> None:
+    """Write every file to a temporary name in ``out``, then rename them all in order: never
+    half-written. Put the manifest last: until it is renamed, readers refuse the new files."""
     out.mkdir(parents=True, exist_ok=True)
     temps: list[tuple[str, Path]] = []
     try:
         for name, text in files.items():
             fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(text)
             temps.append((name, Path(tmp)))
         for name, tmp in temps:
@@ -80,7 +82,9 @@ def build_command(out: Path | None, no_shacl: bool, root: Path | None) -> None:
     root = root or project_root()
     result = build(root, shacl=not no_shacl)
     out = out or root / "graph"
-    write_atomically(dict(zip(GRAPH_FILES, (result.turtle, result.ntriples))), out)
+    files = dict(zip(GRAPH_FILES, (result.turtle.encode("utf-8"), result.ntriples.encode("utf-8"))))
+    manifest = make_manifest(files, result.summary["triples"])
+    write_atomically({**files, MANIFEST: manifest_text(manifest).encode("utf-8")}, out)
     s = result.summary
     click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples")
     click.echo("records:  " + ", ".join(f"{k} {v}" for k, v in s["records"].items()))
