@@ -91,6 +91,25 @@ class Param:
         return f"{self.name} ({self.type}, {extra})"
 
 
+# The Python values each declared type accepts as they are (strings are parsed by parse_value).
+_ACCEPTS = {"IRI": (IRI,), "string": (str,), "zh": (LangString,), "integer": (int,),
+            "decimal": (int, Decimal), "boolean": (bool,)}
+
+
+def _typed(question: str, p: Param, value: Any) -> Any:
+    """``value`` checked against the declared type of ``p`` (a string is parsed first)."""
+    if isinstance(value, str) and type(value) is str and p.type not in ("string",):
+        try:
+            return parse_value(p.type, value)
+        except CatalogueError as exc:
+            raise CatalogueError(f"{question}: parameter {p.name!r}: {exc}") from None
+    ok = isinstance(value, _ACCEPTS[p.type]) and not (isinstance(value, bool) and p.type != "boolean")
+    if not ok:
+        raise CatalogueError(f"{question}: parameter {p.name!r} must be {p.type}, got {value!r} "
+                             f"({type(value).__name__}): give a{'n' if p.type[0] in 'aeiouIA' else ''} {p.type}")
+    return value
+
+
 @dataclasses.dataclass(frozen=True)
 class Question:
     """A named question: its header and its SPARQL text."""
@@ -116,9 +135,7 @@ class Question:
                 if p.required:
                     raise CatalogueError(f"{self.name} needs --param {p.name}=… ({p.type}: {p.doc})")
                 continue
-            bound[p.name] = parse_value(p.type, value) if isinstance(value, str) and p.type != "string" else value
-            if p.type == "IRI" and not isinstance(bound[p.name], IRI):
-                bound[p.name] = parse_value("IRI", str(bound[p.name]))
+            bound[p.name] = _typed(self.name, p, value)
         return bound
 
 

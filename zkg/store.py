@@ -23,11 +23,18 @@ any other datatype        :class:`TypedLiteral` (a ``str`` of the lexical form, 
 unbound                   ``None``
 ========================  ==========================================================
 
-Queries are read-only: :func:`prepare` parses the text and refuses every update form (INSERT,
-DELETE, DROP, LOAD, CLEAR, CREATE, ADD, MOVE, COPY) before any engine sees it. Parameters are
-bound, never pasted: pyoxigraph ``substitutions``, rdflib ``initBindings``, and on an endpoint a
+Queries pass the read-only guard (:func:`zkg.guard.prepare`) before any engine sees them: updates
+and SERVICE are refused. Parameters are bound, never pasted, the same way on every engine: a
 ``VALUES`` block put at the start of the outermost ``WHERE`` group, each value written as an
-N-Triples term by pyoxigraph (which escapes quotes and rejects invalid IRIs).
+N-Triples term by pyoxigraph (which escapes quotes and rejects invalid IRIs); a parameter that is
+not a variable of the query is an error everywhere.
+
+Every engine runs the query in a worker thread under a deadline (``timeout``, 30 s by default) and
+stops reading rows after ``max_rows`` (the answer is then marked ``truncated``); Ctrl-C stops the
+wait at once (:class:`~zkg.errors.QueryInterrupted`). The stores are safe to share between
+threads. An embedded query that times out cannot be cancelled inside Oxigraph or rdflib: its
+thread is abandoned and finishes in the background (the command line exits, which ends it; a
+served query is cut by the server's own timeout).
 
 >>> r = open_store(engine="oxigraph", data='<https://e/a> <https://e/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .').select(
 ...     "SELECT ?s ?o WHERE { ?s <https://e/p> ?o }")
@@ -38,14 +45,19 @@ N-Triples term by pyoxigraph (which escapes quotes and rejects invalid IRIs).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import re
 import socket
+import threading
+import time
 import urllib.error
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
+
+from zkg.errors import (EndpointError, ParameterError, QueryInterrupted, QuerySyntaxError, QueryTimeout,
+                        ServiceRefused, StoreError, UpdateRefused)
+from zkg.guard import Prepared, prepare, tokens
 
 __all__ = [
     "BNode",
@@ -55,6 +67,9 @@ __all__ = [
     "LangString",
     "ParameterError",
     "PREFIXES",
+    "QueryInterrupted",
+    "QueryTimeout",
+    "ServiceRefused",
     "Prepared",
     "QuerySyntaxError",
     "Result",
@@ -75,6 +90,7 @@ __all__ = [
 
 USER_AGENT = "zhaotong-kg/0.1"
 ENGINES = ("oxigraph", "rdflib")
+DEFAULT_TIMEOUT = 30.0
 
 #: The fixed prefixes of DESIGN.md (used only to shorten IRIs for people and to expand
 #: ``ztd:…`` parameter values; queries declare their own prefixes).
@@ -104,26 +120,6 @@ _INTEGER_TYPES = {
     )
 }
 _RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
-
-
-class StoreError(Exception):
-    """Any failure of the query layer; the message is one line and says what to do."""
-
-
-class QuerySyntaxError(StoreError):
-    """The query does not parse (the message gives line and column)."""
-
-
-class UpdateRefused(StoreError):
-    """The text is a SPARQL update; the query layer is read-only."""
-
-
-class ParameterError(StoreError):
-    """A parameter value cannot be bound (e.g. an invalid IRI)."""
-
-
-class EndpointError(StoreError):
-    """The SPARQL server is down, slow, or answered with an error or something other than JSON."""
 
 
 # --------------------------------------------------------------------------- values
@@ -266,6 +262,7 @@ class Result:
     columns: tuple[str, ...]
     rows: list[tuple]
     ordered: bool = False
+    truncated: bool = False
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as dictionaries keyed by column."""
@@ -341,103 +338,21 @@ def result_from_json(data: Mapping | str, ordered: bool = False) -> Result:
     return Result(columns, rows, ordered)
 
 
-# --------------------------------------------------------------------------- parsing
-
-
-@dataclasses.dataclass(frozen=True)
-class Prepared:
-    """A query that parsed and is read-only: its text, form (SELECT, ASK, …) and ordering."""
-
-    text: str
-    form: str
-    ordered: bool
-
-
-_UPDATE_NAMES = {
-    "InsertData": "INSERT", "DeleteData": "DELETE", "DeleteWhere": "DELETE", "Modify": "INSERT/DELETE",
-    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD",
-    "Move": "MOVE", "Copy": "COPY",
-}
-
-
-@functools.lru_cache(maxsize=512)
-def prepare(text: str) -> Prepared:
-    """Parse a query; refuse updates and report syntax errors with line and column.
-
-    >>> prepare("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s").form
-    'SELECT'
-    >>> prepare("DROP ALL")
-    Traceback (most recent call last):
-    ...
-    zkg.store.UpdateRefused: refused: this is a SPARQL update (DROP); zkg query only reads — use a SELECT, ASK, CONSTRUCT or DESCRIBE query
-    """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    try:
-        parsed = parseQuery(text)
-    except ParseException as exc:
-        try:
-            update = parseUpdate(text)
-        except ParseException:
-            update = None
-        if update is not None and update.get("request"):
-            kinds = sorted({_UPDATE_NAMES.get(r.name, r.name) for r in update["request"]})
-            raise UpdateRefused(
-                f"refused: this is a SPARQL update ({', '.join(kinds)}); zkg query only reads — "
-                "use a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
-        found = exc.line.strip()[:40] if exc.line else ""
-        raise QuerySyntaxError(
-            f"SPARQL syntax error at line {exc.lineno}, column {exc.col} (near {found!r}): "
-            "fix the query text") from None
-    query = parsed[1]
-    form = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
-            "DescribeQuery": "DESCRIBE"}[query.name]
-    return Prepared(text, form, "orderby" in query)
-
-
 # --------------------------------------------------------------------------- parameters
 
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_STRING = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
-_WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
-
-
 def _group_starts(text: str) -> Iterable[tuple[int, str]]:
-    """Yield (index, previous keyword) of each ``{`` at nesting depth 0, outside strings,
-    comments and IRIs."""
-    i, depth, last_word = 0, 0, ""
-    while i < len(text):
-        ch = text[i]
-        if ch == "#":
-            j = text.find("\n", i)
-            i = len(text) if j < 0 else j
-            continue
-        if ch in "\"'":
-            m = _STRING.match(text, i)
-            i = m.end() if m else i + 1
-            continue
-        if ch == "<":
-            m = _IRIREF.match(text, i)
-            i = m.end() if m else i + 1
-            continue
-        if ch == "{":
+    """Yield (offset, previous keyword) of each ``{`` at nesting depth 0 (the guard's tokens, so
+    strings, comments, IRIs and variables never count)."""
+    depth, last_word = 0, ""
+    for t in tokens(text):
+        if t.text == "{":
             if depth == 0:
-                yield i, last_word
+                yield t.start, last_word
             depth += 1
-        elif ch == "}":
+        elif t.text == "}":
             depth -= 1
-        elif ch.isalpha() or ch == "_":
-            m = _WORD.match(text, i)
-            if text[i - 1:i] not in ("?", "$", ":") and depth == 0:
-                last_word = m.group().upper()
-            i = m.end()
-            continue
-        elif not ch.isspace():
-            last_word = ""
-        i += 1
+        elif depth == 0:
+            last_word = t.text.upper() if t.kind == "word" else ""
 
 
 def term_text(value: Any) -> str:
@@ -450,7 +365,7 @@ def term_text(value: Any) -> str:
     return str(_ox_term(value))
 
 
-def inject_values(text: str, params: Mapping[str, Any]) -> str:
+def inject_values(text: str, params: Mapping[str, Any], allow_service: bool = False) -> str:
     """Bind parameters for an endpoint: a ``VALUES`` block at the start of the outermost
     ``WHERE`` group.
 
@@ -459,7 +374,7 @@ def inject_values(text: str, params: Mapping[str, Any]) -> str:
     """
     if not params:
         return text
-    prepared = prepare(text)
+    prepared = prepare(text, allow_service)
     starts = list(_group_starts(text))
     if prepared.form == "CONSTRUCT":
         if starts and starts[0][1] == "WHERE":
@@ -471,14 +386,69 @@ def inject_values(text: str, params: Mapping[str, Any]) -> str:
     values = " ".join(term_text(v) for v in params.values())
     at = starts[0][0] + 1
     bound = f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
-    prepare(bound)  # the rewritten text must still be one read-only query
+    prepare(bound, allow_service)  # the rewritten text must still be one read-only query
     return bound
 
 
-def _check_names(params: Mapping[str, Any]) -> None:
+def _check_names(params: Mapping[str, Any], prepared: Prepared) -> None:
+    """The same rule on every engine: a parameter names a variable of the query."""
     for name in params:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
             raise ParameterError(f"bad parameter name {name!r}: use letters, digits and _")
+        if name not in prepared.variables:
+            have = ", ".join(f"?{v}" for v in sorted(prepared.variables)) or "none"
+            raise ParameterError(f"parameter {name!r} is not a variable of the query (its variables: {have}): "
+                                 "drop it or use one of them")
+
+
+# --------------------------------------------------------------------------- running under a deadline
+
+
+def _run_with_deadline(work: Callable[[threading.Event], Result], timeout: float | None) -> Result:
+    """Run ``work(cancelled)`` in a worker thread; wait at most ``timeout`` seconds.
+
+    The caller's thread only waits, in short slices, so Ctrl-C interrupts it at once. On timeout or
+    Ctrl-C the ``cancelled`` event is set (row loops stop at the next row) and the worker is
+    abandoned: a computation inside the engine itself cannot be stopped from outside.
+    """
+    box: dict[str, Any] = {}
+    done, cancelled = threading.Event(), threading.Event()
+
+    def run() -> None:
+        try:
+            box["result"] = work(cancelled)
+        except BaseException as exc:  # handed to the waiting thread, re-raised there
+            box["error"] = exc
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=run, name="zkg-query", daemon=True)
+    worker.start()
+    deadline = None if not timeout else time.monotonic() + timeout
+    try:
+        while not done.wait(0.05 if deadline is None else max(0.0, min(0.05, deadline - time.monotonic()))):
+            if deadline is not None and time.monotonic() >= deadline:
+                cancelled.set()
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s: narrow it "
+                                   "(LIMIT, fewer joins) or raise --timeout")
+    except KeyboardInterrupt:
+        cancelled.set()
+        raise QueryInterrupted("interrupted (Ctrl-C): the query was abandoned") from None
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def _take(rows: Iterable[tuple], max_rows: int | None, cancelled: threading.Event) -> tuple[list[tuple], bool]:
+    """At most ``max_rows`` rows (None: all); whether more were there. Stops when cancelled."""
+    taken: list[tuple] = []
+    for row in rows:
+        if cancelled.is_set():
+            break
+        if max_rows is not None and len(taken) >= max_rows:
+            return taken, True
+        taken.append(row)
+    return taken, False
 
 
 # --------------------------------------------------------------------------- engines
@@ -513,16 +483,6 @@ def _ox_value(term) -> Any:
     return str(term)  # RDF-star triple terms
 
 
-def _rdflib_term(value: Any):
-    from rdflib import Literal, URIRef
-
-    if isinstance(value, IRI):
-        _ox_term(value)  # validates the IRI
-        return URIRef(str(value))
-    lexical, datatype, lang = _lexical(value)
-    return Literal(lexical, lang=lang, datatype=URIRef(datatype) if datatype else None)
-
-
 def _rdflib_value(term) -> Any:
     from rdflib import BNode as RBNode, Literal, URIRef
 
@@ -538,21 +498,35 @@ def _rdflib_value(term) -> Any:
 
 
 class Store:
-    """One way of answering queries. Use :func:`open_store` to get one."""
+    """One way of answering queries. Use :func:`open_store` to get one. Safe to share between threads."""
 
     engine = "?"
+    timeout: float | None = DEFAULT_TIMEOUT
 
-    def select(self, query: str | Prepared, params: Mapping[str, Any] | None = None) -> Result:
+    def select(self, query: str | Prepared, params: Mapping[str, Any] | None = None, *,
+               timeout: float | None = None, max_rows: int | None = None,
+               allow_service: bool = False) -> Result:
         """Run a read-only query with bound parameters; return a :class:`Result`.
 
         ASK gives one column ``ask``; CONSTRUCT and DESCRIBE give ``subject predicate object``.
+        ``timeout`` (seconds; default the store's) bounds the wait; ``max_rows`` cuts the answer
+        (``Result.truncated`` says it was cut). ``allow_service`` lets a SERVICE clause run (the
+        engine then fetches from the server it names): only for a person's own explicit opt-in.
         """
-        prepared = query if isinstance(query, Prepared) else prepare(query)
+        prepared = query if isinstance(query, Prepared) else prepare(query, allow_service)
         params = {k: v for k, v in (params or {}).items() if v is not None}
-        _check_names(params)
-        return self._run(prepared, params)
+        _check_names(params, prepared)
+        text = inject_values(prepared.text, params, allow_service)
+        limit = None if max_rows is None or max_rows <= 0 else max_rows
+        return _run_with_deadline(lambda cancelled: self._run(text, prepared, limit, cancelled),
+                                  self._wait(self.timeout if timeout is None else timeout))
 
-    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:  # pragma: no cover
+    def _wait(self, timeout: float | None) -> float | None:
+        """How long the caller waits for an answer, given the query's time limit."""
+        return timeout
+
+    def _run(self, text: str, prepared: Prepared, max_rows: int | None,
+             cancelled: threading.Event) -> Result:  # pragma: no cover
         raise NotImplementedError
 
     def triple_count(self) -> int:
@@ -568,73 +542,87 @@ class OxigraphStore(Store):
 
     engine = "oxigraph"
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         self.store = store
+        self.timeout = timeout
 
-    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:
+    def _run(self, text, prepared, max_rows, cancelled) -> Result:
         import pyoxigraph as ox
 
-        subs = {ox.Variable(k): _ox_term(v) for k, v in params.items()}
         try:
-            answer = self.store.query(prepared.text, substitutions=subs or None)
+            answer = self.store.query(text)
+            if isinstance(answer, ox.QueryBoolean):
+                return Result(("ask",), [(bool(answer),)], False)
+            if isinstance(answer, ox.QuerySolutions):
+                names = [v.value for v in answer.variables]
+                rows, cut = _take((tuple(_ox_value(sol[n]) for n in names) for sol in answer), max_rows, cancelled)
+                return Result(tuple(names), rows, prepared.ordered, cut)
+            rows, cut = _take(((_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object))
+                               for t in answer), max_rows, cancelled)
+            return Result(("subject", "predicate", "object"), rows, False, cut)
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error (oxigraph): {exc}") from None
-        except RuntimeError as exc:
-            if "projection" in str(exc):
-                raise ParameterError(f"{exc}: a parameter must be a variable of the SELECT list "
-                                     "(pyoxigraph binds only projected variables)") from None
-            raise StoreError(f"oxigraph could not answer: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"oxigraph could not answer: {exc}") from None
-        if isinstance(answer, ox.QueryBoolean):
-            return Result(("ask",), [(bool(answer),)], False)
-        if isinstance(answer, ox.QuerySolutions):
-            names = [v.value for v in answer.variables]
-            rows = [tuple(_ox_value(sol[n]) for n in names) for sol in answer]
-            return Result(tuple(names), rows, prepared.ordered)
-        rows = [(_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object)) for t in answer]
-        return Result(("subject", "predicate", "object"), rows, False)
+            raise QuerySyntaxError(f"SPARQL syntax error (oxigraph): {' '.join(str(exc).split())[:200]}") from None
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise StoreError(f"oxigraph could not answer: {' '.join(str(exc).split())[:200]}") from None
+
+
+# rdflib's SPARQL parser (pyparsing) keeps state in the grammar objects: one parse at a time.
+_RDFLIB_PARSE = threading.Lock()
 
 
 class RdflibStore(Store):
-    """rdflib's own in-memory store and SPARQL engine."""
+    """rdflib's own in-memory store and SPARQL engine (never fetches: FROM does not load URLs)."""
 
     engine = "rdflib"
 
-    def __init__(self, graph) -> None:
-        self.graph = graph
+    def __init__(self, graph, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+        import rdflib.plugins.sparql as rdflib_sparql
 
-    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:
-        bindings = {k: _rdflib_term(v) for k, v in params.items()}
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM <url> must not make rdflib fetch the URL
+        self.graph = graph
+        self.timeout = timeout
+
+    def _run(self, text, prepared, max_rows, cancelled) -> Result:
+        from rdflib.plugins.sparql import prepareQuery
+
         try:
-            answer = self.graph.query(prepared.text, initBindings=bindings)
+            with _RDFLIB_PARSE:
+                query = prepareQuery(text)
+            answer = self.graph.query(query)
+            if answer.type == "ASK":
+                return Result(("ask",), [(bool(answer.askAnswer),)], False)
+            if answer.type == "SELECT":
+                names = [str(v) for v in answer.vars]
+                rows, cut = _take((tuple(_rdflib_value(t) for t in row) for row in answer), max_rows, cancelled)
+                return Result(tuple(names), rows, prepared.ordered, cut)
+            rows, cut = _take((tuple(_rdflib_value(t) for t in triple) for triple in answer), max_rows, cancelled)
+            return Result(("subject", "predicate", "object"), rows, False, cut)
+        except StoreError:
+            raise
         except Exception as exc:  # rdflib raises many kinds; keep one line
-            raise StoreError(f"rdflib could not answer: {type(exc).__name__}: {exc}"[:300]) from None
-        if answer.type == "ASK":
-            return Result(("ask",), [(bool(answer.askAnswer),)], False)
-        if answer.type == "SELECT":
-            names = [str(v) for v in answer.vars]
-            rows = [tuple(_rdflib_value(t) for t in row) for row in answer]
-            return Result(tuple(names), rows, prepared.ordered)
-        rows = [tuple(_rdflib_value(t) for t in triple) for triple in answer]
-        return Result(("subject", "predicate", "object"), rows, False)
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+            raise StoreError(f"rdflib could not answer: {detail}"[:300]) from None
 
 
 class EndpointStore(Store):
-    """Any SPARQL 1.1 query endpoint, through SPARQLWrapper."""
+    """Any SPARQL 1.1 query endpoint, through SPARQLWrapper (one request per query; thread-safe)."""
 
     engine = "endpoint"
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.url = url
         self.timeout = timeout
+
+    def _wait(self, timeout: float | None) -> float | None:
+        # The HTTP client gives up first (its message names the server); the wait is the backstop.
+        return None if timeout is None else timeout + 2.0
 
     def _request(self, text: str, form: str):
         from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
         sw = SPARQLWrapper(self.url, agent=USER_AGENT)
         sw.setMethod(POST)
-        sw.setTimeout(int(max(1, round(self.timeout))))
+        sw.setTimeout(int(max(1, round(self.timeout or DEFAULT_TIMEOUT))))
         sw.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
         sw.setQuery(text)
         try:
@@ -643,29 +631,32 @@ class EndpointStore(Store):
             ctype = response.headers.get("Content-Type", "")
             body = response.read()
         except Exception as exc:
-            raise EndpointError(_endpoint_message(self.url, exc, self.timeout)) from None
+            raise EndpointError(_endpoint_message(self.url, exc, self.timeout or DEFAULT_TIMEOUT)) from None
         return status, ctype, body
 
-    def _run(self, prepared: Prepared, params: dict[str, Any]) -> Result:
-        text = inject_values(prepared.text, params)
+    def _run(self, text, prepared, max_rows, cancelled) -> Result:
         status, ctype, body = self._request(text, prepared.form)
         if prepared.form in ("SELECT", "ASK"):
             try:
                 data = json.loads(body.decode("utf-8"))
-                return result_from_json(data, prepared.ordered)
+                result = result_from_json(data, prepared.ordered)
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise EndpointError(
                     f"{self.url} did not answer with SPARQL JSON results (Content-Type "
                     f"{ctype or 'none'!r}, starts {body[:40]!r}): check the URL is a SPARQL query endpoint"
                 ) from None
-        from rdflib import Graph
+        else:
+            from rdflib import Graph
 
-        try:
-            graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
-        except Exception:
-            raise EndpointError(f"{self.url} did not answer with Turtle (Content-Type {ctype!r})") from None
-        rows = [tuple(_rdflib_value(t) for t in triple) for triple in graph]
-        return Result(("subject", "predicate", "object"), rows, False)
+            try:
+                graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
+            except Exception:
+                raise EndpointError(f"{self.url} did not answer with Turtle (Content-Type {ctype!r})") from None
+            result = Result(("subject", "predicate", "object"),
+                            [tuple(_rdflib_value(t) for t in triple) for triple in graph], False)
+        if max_rows is not None and len(result.rows) > max_rows:
+            return dataclasses.replace(result, rows=result.rows[:max_rows], truncated=True)
+        return result
 
 
 def _endpoint_message(url: str, exc: BaseException, timeout: float) -> str:
@@ -711,13 +702,13 @@ def open_store(
     graph_dir: str | Path | None = "graph",
     engine: str = "oxigraph",
     endpoint: str | None = None,
-    timeout: float = 30.0,
+    timeout: float | None = DEFAULT_TIMEOUT,
     data: str | None = None,
 ) -> Store:
     """Open the graph on one engine.
 
     ``endpoint`` wins over ``engine``; ``data`` (N-Triples text) replaces the files, for tests
-    and examples. Loading reads the graph file: the one place besides the CLI that reads files,
+    and examples; ``timeout`` (seconds, None for none) bounds every query of the store. Loading reads the graph file: the one place besides the CLI that reads files,
     because pyoxigraph's bulk loader reads the path itself.
     """
     if endpoint:
@@ -736,9 +727,10 @@ def open_store(
                 store.bulk_load(data.encode("utf-8"), rdf_format)
             else:
                 store.bulk_load(path=str(path), format=rdf_format)
-        except SyntaxError as exc:
-            raise StoreError(f"cannot load {path or 'data'}: {exc}: rebuild the graph") from None
-        return OxigraphStore(store)
+        except (SyntaxError, OSError, ValueError) as exc:
+            detail = " ".join(str(exc).split())[:160]
+            raise StoreError(f"cannot load {path or 'data'}: {detail}: rebuild the graph") from None
+        return OxigraphStore(store, timeout)
     from rdflib import Graph
 
     graph = Graph()
@@ -748,5 +740,6 @@ def open_store(
         else:
             graph.parse(str(path), format=fmt)
     except Exception as exc:
-        raise StoreError(f"cannot load {path or 'data'}: {exc}: rebuild the graph"[:300]) from None
-    return RdflibStore(graph)
+        detail = " ".join(str(exc).split())[:160]
+        raise StoreError(f"cannot load {path or 'data'}: {detail}: rebuild the graph") from None
+    return RdflibStore(graph, timeout)

@@ -19,13 +19,32 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
 from zkg.store import IRI, Result, compact, result_to_json
 
-__all__ = ["FORMATS", "cell_text", "format_result", "width"]
+__all__ = ["FORMATS", "cell_text", "format_result", "printable", "width"]
+
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC, BEL, CSI, …), line
+# and paragraph separators, and the bidirectional overrides. Shown as escapes in every output.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    r"""``text`` with control characters shown as escapes (those in ``keep`` left alone).
+
+    >>> printable("a\x1b]0;title\x07b")
+    'a\\x1b]0;title\\x07b'
+    """
+    def escape(m: re.Match) -> str:
+        ch = m.group()
+        if ch in keep:
+            return ch
+        return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    return _CONTROL.sub(escape, text)
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 
@@ -58,8 +77,8 @@ def _pad(text: str, size: int) -> str:
 
 
 def _table(result: Result) -> str:
-    cells = [[cell_text(v).replace("\n", " ") for v in row] for row in result.rows]
-    head = list(result.columns)
+    cells = [[printable(cell_text(v).replace("\n", " ")) for v in row] for row in result.rows]
+    head = [printable(c) for c in result.columns]
     sizes = [max([width(h)] + [width(r[i]) for r in cells]) for i, h in enumerate(head)]
     lines = ["  ".join(_pad(h, s) for h, s in zip(head, sizes)).rstrip(),
              "  ".join("-" * s for s in sizes)]
@@ -69,7 +88,7 @@ def _table(result: Result) -> str:
 
 def _markdown(result: Result) -> str:
     def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return printable(text.replace("|", "\\|").replace("\n", " "))
 
     lines = ["| " + " | ".join(result.columns) + " |", "|" + "---|" * len(result.columns)]
     lines += ["| " + " | ".join(esc(cell_text(v)) for v in row) + " |" for row in result.rows]
@@ -79,7 +98,7 @@ def _markdown(result: Result) -> str:
 def _delimited(result: Result, delimiter: str) -> str:
     out = io.StringIO()
     if delimiter == "\t":
-        clean = lambda v: cell_text(v, short=False).replace("\t", " ").replace("\n", " ")  # noqa: E731
+        clean = lambda v: printable(cell_text(v, short=False).replace("\t", " ").replace("\n", " "))  # noqa: E731
         out.write("\t".join(result.columns) + "\n")
         for row in result.rows:
             out.write("\t".join(clean(v) for v in row) + "\n")
@@ -87,7 +106,7 @@ def _delimited(result: Result, delimiter: str) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(result.columns)
     for row in result.rows:
-        writer.writerow([cell_text(v, short=False) for v in row])
+        writer.writerow([printable(cell_text(v, short=False), keep="\n\r\t") for v in row])
     return out.getvalue()
 
 
@@ -101,6 +120,6 @@ def format_result(result: Result, fmt: str = "table") -> str:
         return _delimited(result, ",")
     if fmt == "tsv":
         return _delimited(result, "\t")
-    if fmt == "json":
-        return result_to_json(result)
+    if fmt == "json":  # json escapes C0 itself; C1 and the separators are escaped here
+        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", result_to_json(result))
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -20,12 +20,15 @@ from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
 from zkg.push import push as push_graph
 from zkg.serve import free_port, load_store_dir, start_server, wait_until_up
-from zkg.store import ENGINES, IRI, StoreError, find_graph_file, open_store
+from zkg.errors import QueryInterrupted
+from zkg.lookup import closest, missing_iris
+from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, StoreError, find_graph_file, open_store
 from zkg.table import FORMATS, format_result
 
 __all__ = ["query", "push", "serve"]
 
 _HERE = Path(__file__).resolve().parents[2]
+MAX_ROWS = 10000
 
 
 def _default_dir(name: str) -> Path:
@@ -38,8 +41,8 @@ graph_dir_option = click.option(
     "--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Folder holding zhaotong.nt (default: ./graph).")
 timeout_option = click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-    help="Seconds to wait for a server.")
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+    help="Seconds a query may run, on every engine (and to wait for a server).")
 
 
 def _fail(exc: Exception) -> click.ClickException:
@@ -96,7 +99,12 @@ def _list(catalogue: Catalogue) -> str:
 @click.option("--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of named .rq questions (default: ./queries).")
 @timeout_option
-def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, queries_dir, timeout):
+@click.option("--max-rows", type=click.IntRange(min=0), default=MAX_ROWS, show_default=True,
+              help="Print at most this many rows (0: all); a cut answer says so on stderr.")
+@click.option("--allow-service", is_flag=True,
+              help="Let a SERVICE clause run: the engine then fetches from the server it names. Off by default.")
+def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, queries_dir, timeout, max_rows,
+          allow_service):
     """Answer a named question, a .rq file or a SPARQL text (read-only).
 
     NAME is a question of `zkg query --list` or a path to a .rq file.
@@ -132,19 +140,40 @@ def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, que
             jobs = [(q, None) for q in _catalogue(queries_dir)]
         else:
             jobs = [(_catalogue(queries_dir).get(name), None)]
+        if all_ and given:
+            unused = sorted(set(given) - {p.name for q, _ in jobs for p in q.params})
+            if unused:
+                raise click.UsageError(f"--param {unused[0]}: no named question takes it (see zkg query --list)")
         store = open_store(graph_dir or _default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
         for question, raw in jobs:
             if question is not None:
-                bound = question.bind(given if not all_ else {})
-                result = store.select(question.text, bound)
+                mine = {k: v for k, v in given.items() if k in {p.name for p in question.params}} if all_ else given
+                bound = question.bind(mine)
+                result = store.select(question.text, bound, max_rows=max_rows, allow_service=allow_service)
             else:
-                result = store.select(raw, _adhoc_params(given))
+                bound = _adhoc_params(given)
+                result = store.select(raw, bound, max_rows=max_rows, allow_service=allow_service)
+            _warn_missing(store, bound)
             if all_:
                 click.echo(f"## {question.name}: {question.question_zh} / {question.question_en}\n")
             output = format_result(result, fmt)
             click.echo(output if output.endswith("\n") else output + "\n", nl=all_)
+            if result.truncated:
+                click.echo(f"warning: the answer was cut at {max_rows} rows: pass --max-rows N (or 0 for all)",
+                           err=True)
+    except QueryInterrupted as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(130) from None
     except StoreError as exc:
         raise _fail(exc) from None
+
+
+def _warn_missing(store, bound: dict) -> None:
+    """Warn on stderr about IRI parameters that occur nowhere in the graph, naming the closest."""
+    for name, iri in missing_iris(store, bound):
+        near = closest(store, iri)
+        hint = f"; closest: {', '.join(near)}" if near else ""
+        click.echo(f"warning: --param {name}={iri} is not in the graph{hint}", err=True)
 
 
 @cli.command()
