@@ -536,7 +536,7 @@ with tempfile.TemporaryDirectory() as location:
     server = serve.start_server(Path(location), port, read_only=False)   # writable: we push into it
     try:
         url = serve.wait_until_up(server, port)
-        report = push.push(Path("graph/zhaotong.nt").read_bytes(), f"{url}/store")
+        report = push.push_graph(Path("graph"), f"{url}/store")
         print(f"pushed: HTTP {report.status}; {report.expected:,} triples in the file, {report.found:,} on the server")
 
         remote = open_graph(endpoint=f"{url}/query", queries="queries")
@@ -570,7 +570,7 @@ with a parameter works the same remotely:
 ## Your own server
 
 Any SPARQL 1.1 endpoint works: `open_graph(endpoint="http://host:port/query")`. To load the graph
-into a writable Oxigraph or Fuseki, use `zkg.push.push(ntriples, ".../store")` (Oxigraph) or the
+into a writable Oxigraph or Fuseki, use `zkg.push.push_graph("graph", ".../store")` (Oxigraph) or the
 dataset URL (Fuseki); it checks the triple count afterwards. Queries declare their own prefixes, so
 they do not depend on the server's.
 '''),

@@ -1,7 +1,9 @@
 """Load the graph into a SPARQL server with the Graph Store HTTP Protocol, then check it.
 
 ``PUT`` replaces the target graph whole: the server stores the new graph or keeps the old one,
-never half of it. Afterwards the triples are counted on the server and compared with the file.
+never half of it. Only a graph file that matches the build's manifest is pushed (the CLI checks
+it), and never an empty one. Afterwards the triples are counted on the server and compared with
+the manifest's count.
 
 >>> graph_store_url("http://127.0.0.1:7878/store", None)
 'http://127.0.0.1:7878/store?default'
@@ -15,13 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+from pathlib import Path
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from zkg.store import USER_AGENT, EndpointError, IRI, open_store
 
-__all__ = ["PushError", "PushReport", "count_triples", "graph_store_url", "push", "query_url_for"]
+__all__ = ["PushError", "PushReport", "graph_store_url", "push_graph", "push", "query_url_for"]
 
 
 class PushError(EndpointError):
@@ -38,20 +41,6 @@ class PushReport:
     found: int
 
 
-def count_triples(ntriples: bytes) -> int:
-    """Distinct triples in an N-Triples document (what a server will hold).
-
-    >>> count_triples(b"<a:s> <a:p> <a:o> .\\n<a:s> <a:p> <a:o> .\\n")
-    1
-    """
-    import pyoxigraph as ox
-
-    try:
-        return len(set(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)))
-    except SyntaxError as exc:
-        raise PushError(f"the graph file is not valid N-Triples ({exc}): rebuild it with zkg build") from None
-
-
 def graph_store_url(endpoint: str, graph: str | None) -> str:
     """The Graph Store Protocol URL of the default graph or of the named graph ``graph``."""
     sep = "&" if "?" in endpoint else "?"
@@ -66,10 +55,13 @@ def query_url_for(endpoint: str) -> str:
     return endpoint[: -len("/store")] + "/query" if endpoint.rstrip("/").endswith("/store") else endpoint
 
 
-def push(ntriples: bytes, endpoint: str, graph: str | None = None, query_endpoint: str | None = None,
-         timeout: float = 60.0) -> PushReport:
-    """PUT ``ntriples`` into the graph store at ``endpoint``, then count the triples there."""
-    expected = count_triples(ntriples)
+def push(ntriples: bytes, expected: int, endpoint: str, graph: str | None = None,
+         query_endpoint: str | None = None, timeout: float = 60.0) -> PushReport:
+    """PUT ``ntriples`` (``expected`` distinct triples, as the build's manifest says) into the graph
+    store at ``endpoint``, then count the triples there. An empty graph is never pushed."""
+    if expected <= 0 or not ntriples.strip():
+        raise PushError("refused: the graph is empty, and a push would replace the server's graph with "
+                        "nothing; run `zkg build` first")
     url = graph_store_url(endpoint, graph)
     request = urllib.request.Request(url, data=ntriples, method="PUT", headers={
         "Content-Type": "application/n-triples", "User-Agent": USER_AGENT})
@@ -97,3 +89,17 @@ def push(ntriples: bytes, endpoint: str, graph: str | None = None, query_endpoin
         raise PushError(f"the server holds {found} triples in {graph or 'the default graph'}, the file has "
                         f"{expected}: check that the server does not merge graphs (union default graph)")
     return PushReport(url, status, expected, found)
+
+
+def push_graph(graph_dir: str | Path, endpoint: str, graph: str | None = None,
+               query_endpoint: str | None = None, timeout: float = 60.0) -> PushReport:
+    """Push ``graph_dir/zhaotong.nt`` after checking it against the build's manifest: a missing,
+    empty, cut or foreign file is refused before the server is touched."""
+    from kg_build.manifest import GraphFileError, read_manifest, verified_file
+
+    try:
+        nt = verified_file(Path(graph_dir), "zhaotong.nt")
+        expected = read_manifest(Path(graph_dir))["triples"]
+    except GraphFileError as exc:
+        raise PushError(f"refused: {exc}") from None
+    return push(nt.read_bytes(), expected, endpoint, graph, query_endpoint, timeout)

@@ -50,6 +50,7 @@ import re
 import socket
 import threading
 import time
+import traceback
 import urllib.error
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -418,7 +419,7 @@ def _run_with_deadline(work: Callable[[threading.Event], Result], timeout: float
         try:
             box["result"] = work(cancelled)
         except BaseException as exc:  # handed to the waiting thread, re-raised there
-            box["error"] = exc
+            box["error"] = _without_frames(exc)
         finally:
             done.set()
 
@@ -437,6 +438,22 @@ def _run_with_deadline(work: Callable[[threading.Event], Result], timeout: float
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """``exc`` and the exceptions chained to it, with their frames cleared: the frames hold engine
+    objects (pyoxigraph's may only be dropped on the thread that made them)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        traceback.clear_frames(e.__traceback__)
+        e.__traceback__ = None
+        todo += [e.__cause__, e.__context__]
+    return exc
 
 
 def _take(rows: Iterable[tuple], max_rows: int | None, cancelled: threading.Event) -> tuple[list[tuple], bool]:

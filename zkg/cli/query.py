@@ -18,7 +18,7 @@ import click
 from zkg.api import read_queries
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
-from zkg.push import push as push_graph
+from zkg.push import push_graph
 from zkg.serve import free_port, load_store_dir, start_server, wait_until_up
 from zkg.errors import QueryInterrupted
 from zkg.lookup import closest, missing_iris
@@ -194,13 +194,10 @@ def push(endpoint, graph_iri, query_endpoint, graph_dir, timeout):
         zkg push --endpoint http://127.0.0.1:7878/store
     """
     folder = graph_dir or _default_dir("graph")
-    nt = folder / "zhaotong.nt"
-    if not nt.is_file():
-        raise click.ClickException(f"no {nt}: run `zkg build` first")
     if graph_iri is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", graph_iri):
         raise click.UsageError(f"--graph {graph_iri!r} is not an absolute IRI")
     try:
-        report = push_graph(nt.read_bytes(), endpoint, graph_iri, query_endpoint, timeout)
+        report = push_graph(folder, endpoint, graph_iri, query_endpoint, timeout)
     except StoreError as exc:
         raise _fail(exc) from None
     click.echo(f"pushed {report.found} triples to {report.url} (HTTP {report.status}); the server holds them all")
