@@ -367,3 +367,9 @@ def test_a_graph_without_manifest_is_refused(tmp_path):
     (g / "manifest.json").unlink()
     done = run_zkg("query", "alliance-members", "--graph-dir", str(g))
     assert done.returncode == 1 and "manifest.json is missing" in done.stderr
+
+
+def test_the_fuzz_script_parses():
+    import ast
+
+    ast.parse((ROOT / "scripts" / "fuzz_guard.py").read_text(encoding="utf-8"))
