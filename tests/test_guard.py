@@ -373,3 +373,28 @@ def test_the_fuzz_script_parses():
     import ast
 
     ast.parse((ROOT / "scripts" / "fuzz_guard.py").read_text(encoding="utf-8"))
+
+
+def test_all_rows_stream_to_a_file_in_constant_memory(tmp_path):
+    out = tmp_path / "rows.csv"
+    with out.open("w") as fh:
+        done = subprocess.run([sys.executable, "-m", "zkg", "query", "-e",
+                               "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 30000", "-f", "csv", "--max-rows", "0"],
+                              stdout=fh, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0 and done.stderr == ""
+    assert sum(1 for _ in out.open()) == 30001
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_stream_gives_the_same_rows_as_select_and_can_be_abandoned(engine):
+    store = open_store(FIXTURE, engine=engine)
+    q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    columns, rows = store.stream(q)
+    assert columns == ("s", "p", "o")
+    assert sorted(map(repr, rows)) == sorted(map(repr, store.select(q).rows))
+    columns, rows = store.stream("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")
+    assert len([r for _, r in zip(range(10), rows)]) == 10
+    rows.close()  # abandoning the stream stops the worker; the store still answers
+    assert store.select("ASK { ?s ?p ?o }").rows == [(True,)]
+    with pytest.raises(QueryTimeout):
+        list(open_store(ROOT / "graph", engine=engine, timeout=1).stream(HEAVY)[1])

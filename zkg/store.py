@@ -44,8 +44,11 @@ served query is cut by the server's own timeout).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import json
+import queue
 import re
 import socket
 import threading
@@ -54,7 +57,7 @@ import traceback
 import urllib.error
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from zkg.errors import (EndpointError, ParameterError, QueryInterrupted, QuerySyntaxError, QueryTimeout,
                         ServiceRefused, StoreError, UpdateRefused)
@@ -485,19 +488,22 @@ def _ox_term(value: Any):
         raise ParameterError(f"cannot bind {str(value)[:60]!r}: {exc}") from None
 
 
-def _ox_value(term) -> Any:
+@functools.lru_cache(maxsize=1)
+def _ox_converters() -> dict:
+    """pyoxigraph term type -> the function that maps it to a plain value (one lookup per term)."""
     import pyoxigraph as ox
 
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
+    def literal(term) -> Any:
         dt = term.datatype.value
         return literal_value(term.value, None if dt == _RDF_LANGSTRING else dt, term.language)
-    return str(term)  # RDF-star triple terms
+
+    return {ox.NamedNode: lambda t: IRI(t.value), ox.BlankNode: lambda t: BNode(t.value),
+            ox.Literal: literal, type(None): lambda t: None}
+
+
+def _ox_value(term) -> Any:
+    convert = _ox_converters().get(type(term))
+    return convert(term) if convert else str(term)  # str: RDF-star triple terms
 
 
 def _rdflib_value(term) -> Any:
@@ -520,6 +526,14 @@ class Store:
     engine = "?"
     timeout: float | None = DEFAULT_TIMEOUT
 
+    def _bind(self, query: str | Prepared, params: Mapping[str, Any] | None,
+              allow_service: bool) -> tuple[str, Prepared]:
+        """The guard, then the parameters: the text to run and what the guard made of it."""
+        prepared = query if isinstance(query, Prepared) else prepare(query, allow_service)
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+        _check_names(params, prepared)
+        return inject_values(prepared.text, params, allow_service), prepared
+
     def select(self, query: str | Prepared, params: Mapping[str, Any] | None = None, *,
                timeout: float | None = None, max_rows: int | None = None,
                allow_service: bool = False) -> Result:
@@ -530,21 +544,102 @@ class Store:
         (``Result.truncated`` says it was cut). ``allow_service`` lets a SERVICE clause run (the
         engine then fetches from the server it names): only for a person's own explicit opt-in.
         """
-        prepared = query if isinstance(query, Prepared) else prepare(query, allow_service)
-        params = {k: v for k, v in (params or {}).items() if v is not None}
-        _check_names(params, prepared)
-        text = inject_values(prepared.text, params, allow_service)
+        text, prepared = self._bind(query, params, allow_service)
         limit = None if max_rows is None or max_rows <= 0 else max_rows
-        return _run_with_deadline(lambda cancelled: self._run(text, prepared, limit, cancelled),
-                                  self._wait(self.timeout if timeout is None else timeout))
+
+        def work(cancelled: threading.Event) -> Result:
+            with self._translated():
+                columns, rows, ordered = self._rows(text, prepared)
+                taken, cut = _take(rows, limit, cancelled)
+            return Result(columns, taken, ordered, cut)
+
+        return _run_with_deadline(work, self._wait(self.timeout if timeout is None else timeout))
+
+    def stream(self, query: str | Prepared, params: Mapping[str, Any] | None = None, *,
+               timeout: float | None = None, allow_service: bool = False) -> tuple[tuple[str, ...], Iterator[tuple]]:
+        """Like :meth:`select`, but the rows come as they are computed, in constant memory:
+        ``(columns, rows)``. The time limit covers the whole stream; stop iterating to abandon it.
+        """
+        text, prepared = self._bind(query, params, allow_service)
+        pipe: queue.Queue = queue.Queue(maxsize=8)
+        cancelled = threading.Event()
+
+        def put(item: tuple) -> None:
+            while not cancelled.is_set():
+                try:
+                    pipe.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
+        def work() -> None:
+            try:
+                with self._translated():
+                    columns, rows, _ = self._rows(text, prepared)
+                    put(("columns", columns))
+                    batch: list[tuple] = []
+                    for row in rows:
+                        if cancelled.is_set():
+                            return
+                        batch.append(row)
+                        if len(batch) >= 1000:
+                            put(("rows", batch))
+                            batch = []
+                    put(("rows", batch))
+                    put(("end", None))
+            except BaseException as exc:  # handed to the reading thread
+                put(("error", _without_frames(exc)))
+
+        threading.Thread(target=work, name="zkg-stream", daemon=True).start()
+        wait = self._wait(self.timeout if timeout is None else timeout)
+        deadline = None if not wait else time.monotonic() + wait
+
+        def get() -> tuple:
+            try:
+                while True:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise QueryTimeout(f"the query did not finish within {wait:g} s: narrow it "
+                                           "(LIMIT, fewer joins) or raise --timeout")
+                    try:
+                        kind, value = pipe.get(timeout=0.05)
+                    except queue.Empty:
+                        continue
+                    if kind == "error":
+                        raise value
+                    return kind, value
+            except KeyboardInterrupt:
+                raise QueryInterrupted("interrupted (Ctrl-C): the query was abandoned") from None
+            except BaseException:
+                cancelled.set()
+                raise
+
+        kind, columns = get()
+
+        def rows() -> Iterator[tuple]:
+            try:
+                while True:
+                    kind, value = get()
+                    if kind == "end":
+                        return
+                    yield from value
+            finally:
+                cancelled.set()
+
+        return columns, rows()
 
     def _wait(self, timeout: float | None) -> float | None:
         """How long the caller waits for an answer, given the query's time limit."""
         return timeout
 
-    def _run(self, text: str, prepared: Prepared, max_rows: int | None,
-             cancelled: threading.Event) -> Result:  # pragma: no cover
-        raise NotImplementedError
+    def _rows(self, text: str, prepared: Prepared) -> tuple[tuple[str, ...], Iterator[tuple], bool]:
+        """The engine's answer: column names, an iterator of rows of plain values, whether ordered.
+        Runs in a worker thread; rows are computed as they are read."""
+        raise NotImplementedError  # pragma: no cover
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn the engine's own exceptions into one-line :class:`StoreError` ones."""
+        yield
 
     def triple_count(self) -> int:
         """Number of triples in the default graph."""
@@ -552,6 +647,10 @@ class Store:
 
     def close(self) -> None:
         """Release the store (no-op for embedded engines)."""
+
+
+def _triple_columns() -> tuple[str, ...]:
+    return ("subject", "predicate", "object")
 
 
 class OxigraphStore(Store):
@@ -563,20 +662,22 @@ class OxigraphStore(Store):
         self.store = store
         self.timeout = timeout
 
-    def _run(self, text, prepared, max_rows, cancelled) -> Result:
+    def _rows(self, text, prepared):
         import pyoxigraph as ox
 
+        answer = self.store.query(text)
+        if isinstance(answer, ox.QueryBoolean):
+            return ("ask",), iter([(bool(answer),)]), False
+        if isinstance(answer, ox.QuerySolutions):
+            names = [v.value for v in answer.variables]
+            return tuple(names), (tuple(map(_ox_value, sol)) for sol in answer), prepared.ordered
+        return _triple_columns(), ((_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object))
+                                   for t in answer), False
+
+    @contextlib.contextmanager
+    def _translated(self):
         try:
-            answer = self.store.query(text)
-            if isinstance(answer, ox.QueryBoolean):
-                return Result(("ask",), [(bool(answer),)], False)
-            if isinstance(answer, ox.QuerySolutions):
-                names = [v.value for v in answer.variables]
-                rows, cut = _take((tuple(_ox_value(sol[n]) for n in names) for sol in answer), max_rows, cancelled)
-                return Result(tuple(names), rows, prepared.ordered, cut)
-            rows, cut = _take(((_ox_value(t.subject), _ox_value(t.predicate), _ox_value(t.object))
-                               for t in answer), max_rows, cancelled)
-            return Result(("subject", "predicate", "object"), rows, False, cut)
+            yield
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error (oxigraph): {' '.join(str(exc).split())[:200]}") from None
         except (RuntimeError, OSError, ValueError) as exc:
@@ -599,21 +700,23 @@ class RdflibStore(Store):
         self.graph = graph
         self.timeout = timeout
 
-    def _run(self, text, prepared, max_rows, cancelled) -> Result:
+    def _rows(self, text, prepared):
         from rdflib.plugins.sparql import prepareQuery
 
+        with _RDFLIB_PARSE:
+            query = prepareQuery(text)
+        answer = self.graph.query(query)
+        if answer.type == "ASK":
+            return ("ask",), iter([(bool(answer.askAnswer),)]), False
+        if answer.type == "SELECT":
+            return (tuple(str(v) for v in answer.vars),
+                    (tuple(_rdflib_value(t) for t in row) for row in answer), prepared.ordered)
+        return _triple_columns(), (tuple(_rdflib_value(t) for t in triple) for triple in answer), False
+
+    @contextlib.contextmanager
+    def _translated(self):
         try:
-            with _RDFLIB_PARSE:
-                query = prepareQuery(text)
-            answer = self.graph.query(query)
-            if answer.type == "ASK":
-                return Result(("ask",), [(bool(answer.askAnswer),)], False)
-            if answer.type == "SELECT":
-                names = [str(v) for v in answer.vars]
-                rows, cut = _take((tuple(_rdflib_value(t) for t in row) for row in answer), max_rows, cancelled)
-                return Result(tuple(names), rows, prepared.ordered, cut)
-            rows, cut = _take((tuple(_rdflib_value(t) for t in triple) for triple in answer), max_rows, cancelled)
-            return Result(("subject", "predicate", "object"), rows, False, cut)
+            yield
         except StoreError:
             raise
         except Exception as exc:  # rdflib raises many kinds; keep one line
@@ -651,29 +754,24 @@ class EndpointStore(Store):
             raise EndpointError(_endpoint_message(self.url, exc, self.timeout or DEFAULT_TIMEOUT)) from None
         return status, ctype, body
 
-    def _run(self, text, prepared, max_rows, cancelled) -> Result:
+    def _rows(self, text, prepared):
         status, ctype, body = self._request(text, prepared.form)
         if prepared.form in ("SELECT", "ASK"):
             try:
-                data = json.loads(body.decode("utf-8"))
-                result = result_from_json(data, prepared.ordered)
+                result = result_from_json(json.loads(body.decode("utf-8")), prepared.ordered)
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise EndpointError(
                     f"{self.url} did not answer with SPARQL JSON results (Content-Type "
                     f"{ctype or 'none'!r}, starts {body[:40]!r}): check the URL is a SPARQL query endpoint"
                 ) from None
-        else:
-            from rdflib import Graph
+            return result.columns, iter(result.rows), result.ordered
+        from rdflib import Graph
 
-            try:
-                graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
-            except Exception:
-                raise EndpointError(f"{self.url} did not answer with Turtle (Content-Type {ctype!r})") from None
-            result = Result(("subject", "predicate", "object"),
-                            [tuple(_rdflib_value(t) for t in triple) for triple in graph], False)
-        if max_rows is not None and len(result.rows) > max_rows:
-            return dataclasses.replace(result, rows=result.rows[:max_rows], truncated=True)
-        return result
+        try:
+            graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
+        except Exception:
+            raise EndpointError(f"{self.url} did not answer with Turtle (Content-Type {ctype!r})") from None
+        return _triple_columns(), (tuple(_rdflib_value(t) for t in triple) for triple in graph), False
 
 
 def _endpoint_message(url: str, exc: BaseException, timeout: float) -> str:

@@ -22,11 +22,11 @@ import io
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from zkg.store import IRI, Result, compact, result_to_json
 
-__all__ = ["FORMATS", "cell_text", "format_result", "printable", "width"]
+__all__ = ["FORMATS", "cell_text", "delimited_lines", "format_result", "printable", "width"]
 
 # Characters a terminal acts on instead of showing: C0 and C1 controls (ESC, BEL, CSI, …), line
 # and paragraph separators, and the bidirectional overrides. Shown as escapes in every output.
@@ -95,19 +95,27 @@ def _markdown(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _delimited(result: Result, delimiter: str) -> str:
-    out = io.StringIO()
+def delimited_lines(columns: Iterable[str], rows: Iterable[tuple], delimiter: str) -> Iterator[str]:
+    """CSV (``,``) or TSV (``\t``) lines, header first, one row at a time (for streaming)."""
     if delimiter == "\t":
         clean = lambda v: printable(cell_text(v, short=False).replace("\t", " ").replace("\n", " "))  # noqa: E731
-        out.write("\t".join(result.columns) + "\n")
-        for row in result.rows:
-            out.write("\t".join(clean(v) for v in row) + "\n")
-        return out.getvalue()
+        yield "\t".join(columns) + "\n"
+        for row in rows:
+            yield "\t".join(clean(v) for v in row) + "\n"
+        return
+    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(result.columns)
-    for row in result.rows:
+    writer.writerow(columns)
+    for row in rows:
         writer.writerow([printable(cell_text(v, short=False), keep="\n\r\t") for v in row])
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def _delimited(result: Result, delimiter: str) -> str:
+    return "".join(delimited_lines(result.columns, result.rows, delimiter))
 
 
 def format_result(result: Result, fmt: str = "table") -> str:

@@ -23,7 +23,7 @@ from zkg.serve import free_port, load_store_dir, start_server, wait_until_up
 from zkg.errors import QueryInterrupted
 from zkg.lookup import closest, missing_iris
 from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, StoreError, find_graph_file, open_store
-from zkg.table import FORMATS, format_result
+from zkg.table import FORMATS, delimited_lines, format_result
 
 __all__ = ["query", "push", "serve"]
 
@@ -100,7 +100,8 @@ def _list(catalogue: Catalogue) -> str:
               help="Folder of named .rq questions (default: ./queries).")
 @timeout_option
 @click.option("--max-rows", type=click.IntRange(min=0), default=MAX_ROWS, show_default=True,
-              help="Print at most this many rows (0: all); a cut answer says so on stderr.")
+              help="Print at most this many rows (0: all; csv and tsv then stream in constant memory); "
+                   "a cut answer says so on stderr.")
 @click.option("--allow-service", is_flag=True,
               help="Let a SERVICE clause run: the engine then fetches from the server it names. Off by default.")
 def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, queries_dir, timeout, max_rows,
@@ -152,6 +153,10 @@ def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, que
                 result = store.select(question.text, bound, max_rows=max_rows, allow_service=allow_service)
             else:
                 bound = _adhoc_params(given)
+                if max_rows == 0 and fmt in ("csv", "tsv"):  # all rows, in constant memory
+                    columns, rows = store.stream(raw, bound, allow_service=allow_service)
+                    _write_lines(delimited_lines(columns, rows, "," if fmt == "csv" else "\t"))
+                    continue
                 result = store.select(raw, bound, max_rows=max_rows, allow_service=allow_service)
             _warn_missing(store, bound)
             if all_:
@@ -166,6 +171,19 @@ def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, que
         raise SystemExit(130) from None
     except StoreError as exc:
         raise _fail(exc) from None
+
+
+def _write_lines(lines, chunk: int = 4096) -> None:
+    """Write text lines to stdout in chunks (a write per line costs more than the row)."""
+    out = click.get_text_stream("stdout")
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= chunk:
+            out.write("".join(batch))
+            batch.clear()
+    out.write("".join(batch))
+    out.flush()
 
 
 def _warn_missing(store, bound: dict) -> None:
