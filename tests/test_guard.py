@@ -398,3 +398,27 @@ def test_stream_gives_the_same_rows_as_select_and_can_be_abandoned(engine):
     assert store.select("ASK { ?s ?p ?o }").rows == [(True,)]
     with pytest.raises(QueryTimeout):
         list(open_store(ROOT / "graph", engine=engine, timeout=1).stream(HEAVY)[1])
+
+
+def test_push_never_replaces_a_graph_with_an_empty_or_damaged_one(tmp_path):
+    from zkg.serve import free_port, start_server, wait_until_up
+
+    port = free_port()
+    server = start_server(tmp_path / "store", port, read_only=False)
+    try:
+        url = wait_until_up(server, port)
+        assert run_zkg("push", "--endpoint", f"{url}/store").returncode == 0
+        count = open_store(endpoint=f"{url}/query").triple_count()
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        (empty / "zhaotong.nt").write_bytes(b"")
+        (empty / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.nt": b""}, 0)))
+        damaged = _copy_graph(tmp_path)
+        (damaged / "zhaotong.nt").write_bytes(b"")
+        for folder, words in ((empty, "holds no triples"), (damaged, "empty but its manifest says")):
+            done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(folder))
+            assert done.returncode == 1 and words in done.stderr and done.stderr.count("\n") == 1
+        assert open_store(endpoint=f"{url}/query").triple_count() == count > 6000
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
