@@ -566,3 +566,17 @@ def test_start_server_has_a_timeout_and_dies_with_its_parent(tmp_path):
         parent.kill()
         parent.wait(timeout=10)
     assert gone_within(child, 5), "the oxigraph server outlived the process that started it"
+
+
+def test_a_long_answer_is_streamed_whole(served, embedded):
+    """An answer past the front's buffer (8 MiB) is streamed through, complete and equal."""
+    copies = 20
+    query = ("SELECT ?s ?p ?o ?k WHERE { ?s ?p ?o VALUES ?k { %s } }" % " ".join(map(str, range(copies))))
+    rows = copies * embedded.triple_count()
+    status, headers, body = ask(served.endpoint, query, "body", "text/tab-separated-values")
+    assert status == 200 and len(body) > 8 * 1024 * 1024
+    lines = body.decode("utf-8").split("\n")
+    assert lines[0] == "?s\t?p\t?o\t?k" and lines[-1] == ""
+    assert len(lines) == rows + 2 and all(line.count("\t") == 3 for line in lines[:-1])
+    assert sorted(int(line.rsplit("\t", 1)[1]) for line in lines[1:-1]) == sorted(
+        k for k in range(copies) for _ in range(embedded.triple_count()))
