@@ -218,7 +218,7 @@ def listener(_listener):
 
 @pytest.fixture(scope="module")
 def served():
-    server = Served(timeout=10)
+    server = Served(timeout=30)
     yield server
     code, err = server.stop()
     assert code == 0, err

@@ -407,7 +407,7 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
     from flask import Flask, Response, render_template, request
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
-    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST, JSON_AS_ASCII=False)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST)
     backend = urllib.parse.urlsplit(backend_url)
 
     def text(status: int, message: str) -> Response:
