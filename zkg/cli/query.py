@@ -1,16 +1,13 @@
-"""``zkg query``, ``zkg push`` and ``zkg serve``: the SPARQL layer on the command line.
+"""``zkg query`` and ``zkg push``: the SPARQL layer on the command line (``zkg serve`` is in
+``zkg.cli.serve``).
 
 This module reads arguments and files and prints; the work is done by ``zkg.store``,
-``zkg.catalogue``, ``zkg.table``, ``zkg.push`` and ``zkg.serve``.
+``zkg.catalogue``, ``zkg.table`` and ``zkg.push``.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
 from pathlib import Path
 
 import click
@@ -18,14 +15,13 @@ import click
 from zkg.api import read_queries
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
-from zkg.push import push_graph
-from zkg.serve import free_port, load_store_dir, start_server, wait_until_up
 from zkg.errors import QueryInterrupted
 from zkg.lookup import closest, missing_iris
-from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, StoreError, find_graph_file, open_store
+from zkg.push import push_graph
+from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, StoreError, open_store
 from zkg.table import FORMATS, delimited_lines, format_result
 
-__all__ = ["query", "push", "serve"]
+__all__ = ["query", "push"]
 
 _HERE = Path(__file__).resolve().parents[2]
 MAX_ROWS = 10000
@@ -220,51 +216,3 @@ def push(endpoint, graph_iri, query_endpoint, graph_dir, timeout):
         raise _fail(exc) from None
     click.echo(f"pushed {report.found} triples to {report.url} (HTTP {report.status}); the server holds them all")
 
-
-@cli.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
-              help="Port on 127.0.0.1 (0: any free port).")
-@graph_dir_option
-def serve(port, graph_dir):
-    """Start a read-only SPARQL server (Oxigraph) on 127.0.0.1 with the graph loaded.
-
-    Its page has a query editor that works offline; the query endpoint is URL/query.
-    Ctrl-C stops it and removes its temporary store.
-
-    \b
-    Example:
-        zkg serve --port 7878
-    """
-    try:
-        graph_file = find_graph_file(graph_dir or _default_dir("graph"))
-    except StoreError as exc:
-        raise _fail(exc) from None
-    port = port or free_port()
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, stop)  # also when started in the background, where SIGINT is ignored
-    signal.signal(signal.SIGTERM, stop)
-    location = Path(tempfile.mkdtemp(prefix="zkg-serve-"))
-    process = None
-    try:
-        load_store_dir(graph_file, location / "store")
-        process = start_server(location / "store", port)
-        url = wait_until_up(process, port)
-        click.echo(f"SPARQL server on {url}/  (query endpoint {url}/query) — Ctrl-C to stop")
-        process.wait()
-        raise click.ClickException(f"the server stopped by itself (exit {process.returncode})")
-    except KeyboardInterrupt:
-        click.echo("stopping", err=True)
-    except StoreError as exc:
-        raise _fail(exc) from None
-    finally:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        shutil.rmtree(location, ignore_errors=True)

@@ -1,0 +1,44 @@
+"""``zkg serve``: the graph on a read-only SPARQL endpoint, with the project's guard in front.
+
+This module reads arguments and prints; the work is done by ``zkg.serve``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from zkg.cli import cli
+from zkg.cli.query import _default_dir, _fail, graph_dir_option
+from zkg.serve import DEFAULT_TIMEOUT, run
+from zkg.store import StoreError, find_graph_file
+
+__all__ = ["serve"]
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (only this machine by default).")
+@graph_dir_option
+@click.option("--timeout", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one query may run; the server stops it after that.")
+def serve(port, host, graph_dir, timeout):
+    """Serve the graph on a read-only SPARQL 1.1 endpoint (URL/sparql) with a query form (URL/).
+
+    Every query passes the project's guard first: updates and SERVICE (federation) are refused
+    in one line (HTTP 403), bad syntax too (400). Behind the guard, a private Oxigraph server
+    answers, with a time limit per query. The page loads nothing from outside. Ctrl-C stops it
+    and removes its temporary store.
+
+    \b
+    Example:
+        zkg serve --port 7878
+        zkg query --all --endpoint http://127.0.0.1:7878/sparql
+    """
+    try:
+        graph_file = find_graph_file(graph_dir or _default_dir("graph"))
+        run(graph_file, host=host, port=port, timeout=timeout,
+            announce=lambda line: click.echo(line), note=lambda line: click.echo(line, err=True))
+    except StoreError as exc:
+        raise _fail(exc) from None
