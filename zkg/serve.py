@@ -48,7 +48,7 @@ from typing import Callable
 
 from zkg.errors import ServiceRefused, StoreError, UpdateRefused
 from zkg.guard import prepare
-from zkg.store import DEFAULT_TIMEOUT, USER_AGENT
+from zkg.store import DEFAULT_TIMEOUT as _QUERY_TIMEOUT, USER_AGENT
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -64,8 +64,9 @@ __all__ = [
     "wait_until_up",
 ]
 
-#: Seconds a query may run on a server this project starts (Oxigraph's ``--timeout-s``).
-DEFAULT_TIMEOUT = 30
+#: Seconds a query may run on a server this project starts (Oxigraph's ``--timeout-s``, whole
+#: seconds): the query layer's own default.
+DEFAULT_TIMEOUT = int(_QUERY_TIMEOUT)
 #: waitress worker threads of the front.
 THREADS = 24
 #: The front answers a query itself (right status, one line on failure) when the engine's whole
