@@ -1,10 +1,14 @@
-"""Load-test a SPARQL endpoint with every named question: N concurrent clients, M queries each.
+"""Load-test the query layer with every named question: N concurrent clients, M queries each,
+against a SPARQL endpoint or against one embedded store shared by all the threads (the API).
 
-Each answer is compared with the embedded store's answer to the same question (computed once up
-front), so the run counts errors *and* wrong answers. Prints a table of throughput and latency.
+Each answer is compared with the single-threaded embedded answer to the same question (computed
+once up front), so the run counts errors *and* wrong answers. Prints a table of throughput and
+latency.
 
     python3 benchmarks/load.py URL [--clients 16] [--queries 500] [--graph-dir graph]
     python3 benchmarks/load.py --serve            # start `zkg serve` on a free port and load it
+    python3 benchmarks/load.py --engine oxigraph  # one embedded store, shared by the threads
+    python3 benchmarks/load.py --engine rdflib --queries 25
 
 Traffic goes only to the URL given (use a server on 127.0.0.1).
 """
@@ -26,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from zkg.api import read_queries  # noqa: E402
 from zkg.catalogue import Catalogue  # noqa: E402
-from zkg.store import Prepared, Result, inject_values, open_store, prepare  # noqa: E402
+from zkg.store import Prepared, Result, Store, inject_values, open_store, prepare  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -84,10 +88,11 @@ def expected_answers(jobs: list[tuple[str, Prepared]], graph_dir: Path = ROOT / 
     return {name: embedded.select(prepared) for name, prepared in jobs}
 
 
-def load(endpoint: str, jobs: list[tuple[str, Prepared]], expected: dict[str, Result],
+def load(target: str | Store, jobs: list[tuple[str, Prepared]], expected: dict[str, Result],
          clients: int = 16, per_client: int = 500, seed: int = 7, timeout: float = 60.0) -> LoadReport:
     """Run ``clients`` threads, each asking ``per_client`` questions (every question in turn, in a
-    seeded random order) of ``endpoint``; compare each answer with ``expected``."""
+    seeded random order) of ``target`` — an endpoint URL (a client per thread) or a store that all
+    threads share — and compare each answer with ``expected``."""
     latencies: list[float] = []
     errors: list[str] = []
     wrong: list[str] = []
@@ -97,7 +102,7 @@ def load(endpoint: str, jobs: list[tuple[str, Prepared]], expected: dict[str, Re
 
     def client(number: int) -> None:
         rng = random.Random(seed * 1000 + number)
-        store = open_store(endpoint=endpoint, timeout=timeout)
+        store = open_store(endpoint=target, timeout=timeout) if isinstance(target, str) else target
         order: list[tuple[str, Prepared]] = []
         while len(order) < per_client:
             batch = list(jobs)
@@ -145,25 +150,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", nargs="?", help="SPARQL query endpoint (e.g. http://127.0.0.1:7878/sparql)")
     parser.add_argument("--serve", action="store_true", help="start `zkg serve` on a free port and load it")
+    parser.add_argument("--engine", choices=("oxigraph", "rdflib"),
+                        help="load one embedded store, shared by the client threads (the Python API)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--queries", type=int, default=500, help="queries per client")
     parser.add_argument("--graph-dir", type=Path, default=ROOT / "graph")
     args = parser.parse_args(argv)
-    if bool(args.url) == args.serve:
-        parser.error("give a URL or --serve")
+    if sum(map(bool, (args.url, args.serve, args.engine))) != 1:
+        parser.error("give a URL, --serve or --engine")
     jobs = questions()
     expected = expected_answers(jobs, args.graph_dir)
     process = None
-    url = args.url
+    target: str | Store = args.url
     if args.serve:
-        process, url = _serve(args.graph_dir)
+        process, target = _serve(args.graph_dir)
+    elif args.engine:
+        target = open_store(args.graph_dir, engine=args.engine, timeout=600)
     try:
-        report = load(url, jobs, expected, args.clients, args.queries)
+        report = load(target, jobs, expected, args.clients, args.queries)
     finally:
         if process is not None:
             process.terminate()
             process.wait(timeout=10)
-    print(f"load on {url}")
+    print(f"load on {target if isinstance(target, str) else 'the embedded ' + target.engine + ' store (API)'}")
     print(report.table())
     return 0 if not report.errors and not report.wrong else 1
 
