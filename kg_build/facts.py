@@ -255,11 +255,14 @@ def _check_value(rec_path: str, line: int, section: str, key: str, kind: Any, va
     raise AssertionError(kind)  # pragma: no cover - the schema above is closed
 
 
-def _yaml_error(path: str, exc: yaml.YAMLError) -> FactError:
+def _yaml_error(path: str, exc: yaml.YAMLError, text: str) -> FactError:
+    """One line for a YAML syntax error; a mark at the end of the stream names the file's last line."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return FactError(path, mark.line + 1 if mark else None, f"malformed YAML: {problem}",
-                     "fix the indentation or quoting there")
+    fix = "write the character itself (a printable one), not an escape" if "escape" in problem else \
+        "fix the indentation or quoting there"
+    line = min(mark.line + 1, text.count("\n") + 1) if mark else None
+    return FactError(path, line, f"malformed YAML: {problem}", fix)
 
 
 def _check_events(path: str, text: str) -> None:
@@ -284,7 +287,7 @@ def _check_events(path: str, text: str) -> None:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise _yaml_error(path, exc) from None
+        raise _yaml_error(path, exc, text) from None
 
 
 def parse_yaml(path: str, text: str) -> list[Record]:
@@ -303,7 +306,7 @@ def parse_yaml(path: str, text: str) -> list[Record]:
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise _yaml_error(path, exc) from None
+        raise _yaml_error(path, exc, text) from None
     finally:
         loader.dispose()
     if root is None:
