@@ -284,12 +284,18 @@ def _summary(project: Project, triples: list[tuple], graph_size: int, the_audit:
     }
 
 
-def build(root: Path, *, shacl: bool = True) -> BuildResult:
+def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None = None,
+          previous_from: str = "the previous manifest") -> BuildResult:
     """Build the graph from the project at ``root``: check, emit, validate, serialise.
 
-    Raises FactError on bad input and BuildError when the graph fails validation.
+    ``previous`` is the per-file record counts of the previous build (read from ``previous_from``):
+    see :func:`check_nothing_lost`. Raises FactError on bad input and BuildError when the graph
+    fails validation.
     """
     project = load_project(root)
+    if previous:
+        check_nothing_lost(previous, project.counts, previous_from)
+    shapes = read_turtle(root, SHAPES) if shacl else None  # before the work: a missing file fails at once
     try:
         triples = triples_of(project)
     except (AttributeError, KeyError) as exc:  # the closed namespace: a term the ontology lacks
@@ -303,8 +309,7 @@ def build(root: Path, *, shacl: bool = True) -> BuildResult:
     graph = Graph()
     for t in triples:
         graph.add(t)
-    if shacl:
-        shapes = read_turtle(root, SHAPES)
+    if shapes is not None:
         try:
             problems = shacl_problems(graph, shapes, project.vocab.graph)
         except ValueError as exc:

@@ -25,7 +25,7 @@ FIGURES = (ROOT / "facts" / "housing" / "housing.yaml").read_text(encoding="utf-
 
 FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+SLOW = settings(max_examples=12, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 # Characters that have broken loaders: controls, surrogates, YAML and CSV punctuation, CJK, full-width.
@@ -169,7 +169,7 @@ def test_a_broken_record_is_refused_by_the_whole_load(scratch, case):
         assert words in message or "joins" in words and "paragraph" in message, message
 
 
-@SLOW
+@settings(SLOW, max_examples=6)
 @given(mutated(FIGURES))
 def test_the_cli_refuses_in_one_line_and_leaves_the_graph_alone(scratch, tmp_path_factory, text):
     from zkg.cli import cli

@@ -12,12 +12,12 @@ from pathlib import Path
 import click
 
 from kg_build import BuildError, FactError, audit, build, load_project
-from kg_build.build import GRAPH_FILES, check_nothing_lost
+from kg_build.build import GRAPH_FILES
 from kg_build.facts import as_ints
 from kg_build.manifest import MANIFEST, GraphFileError, make_manifest, manifest_text, read_manifest
 from zkg.cli import cli
 
-__all__ = ["write_atomically", "WriteError", "project_root", "root_option", "previous_records"]
+__all__ = ["write_atomically", "check_out", "WriteError", "project_root", "root_option", "previous_records"]
 
 TEMP_SUFFIX = ".tmp"
 
@@ -45,6 +45,21 @@ def _why(exc: OSError) -> str:
     return exc.strerror or errno.errorcode.get(exc.errno or 0, "") or str(exc)
 
 
+def check_out(out: Path, names) -> None:
+    """Check, creating nothing, that ``out`` is a folder or could be created as one (its nearest
+    existing ancestor is a folder), and that none of ``names`` in it is a folder or other non-file:
+    a build should not run for seconds only to find it cannot write. Raises :class:`WriteError`."""
+    ancestor = out
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise WriteError(f"cannot create the folder {out} ({ancestor} is not a folder); nothing was written")
+    for name in names:
+        target = out / name
+        if target.is_dir() or (target.exists() and not target.is_file()):
+            raise WriteError(f"{target} is not a regular file; nothing was replaced (remove or rename it)")
+
+
 def write_atomically(files: dict[str, bytes], out: Path) -> None:
     """Write every file to a temporary name in ``out``, then rename them all in order: never
     half-written. Put the manifest last: until it is renamed, readers refuse the new files.
@@ -59,10 +74,7 @@ def write_atomically(files: dict[str, bytes], out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot create the folder {out} ({_why(exc)}); nothing was written") from None
-    for name in files:
-        target = out / name
-        if target.is_dir() or (target.exists() and not target.is_file()):
-            raise WriteError(f"{target} is not a regular file; nothing was replaced (remove or rename it)")
+    check_out(out, files)
     try:
         dir_fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
@@ -150,10 +162,10 @@ def build_command(out: Path | None, no_shacl: bool, root: Path | None) -> None:
         zkg build --out /tmp/g    # the same files, elsewhere
     """
     root = root or project_root()
-    result = build(root, shacl=not no_shacl)
     out = out or root / "graph"
+    check_out(out, (*GRAPH_FILES, MANIFEST))
+    result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
     s = result.summary
-    check_nothing_lost(previous_records(out), s["records_per_file"], str(out / MANIFEST))
     files = dict(zip(GRAPH_FILES, (result.turtle.encode("utf-8"), result.ntriples.encode("utf-8"))))
     manifest = make_manifest(files, s["triples"], records=s["records_per_file"])
     write_atomically({**files, MANIFEST: manifest_text(manifest).encode("utf-8")}, out)
