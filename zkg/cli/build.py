@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -83,12 +84,15 @@ def write_atomically(files: dict[str, bytes], out: Path) -> None:
     try:
         try:
             fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             raise WriteError(f"another zkg build is writing into {out}; nothing was written (wait and retry)") from None
+        except OSError:
+            pass  # a file system without locks on folders: write unlocked, as before
         stale = _temp_pattern(files)
         for entry in os.listdir(out):
             if stale.match(entry):
-                (out / entry).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # e.g. a folder of that name: not ours to remove
+                    (out / entry).unlink()
         umask = os.umask(0)
         os.umask(umask)
         try:
