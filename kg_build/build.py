@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from rdflib import RDF, Graph
 
-from kg_build.facts import Record, as_ints, check_references, load_facts, read_csv
+from kg_build.errors import FactError
+from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
 from kg_build.serialize import to_ntriples, to_turtle
-from kg_build.source import Article, Finding, confirm, detect, read_article
-from kg_build.triples import Context, article_triples, record_triples, reference_triples
+from kg_build.source import JOINING_DEFECTS, Article, Finding, confirm, detect, read_article
+from kg_build.triples import (PLACE_COLUMNS, PLACE_KINDS, REFERENCE_COLUMNS, Context, article_triples,
+                              record_triples, reference_triples)
 from kg_build.validate import shacl_problems, undeclared_terms
-from kg_build.vocab import ZT_IRI, Vocabulary, load_vocabulary
+from kg_build.vocab import MINTED, ZT_IRI, Vocabulary, load_vocabulary
 
 __all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "triples_of",
-           "defect_finding",
+           "defect_finding", "check_nothing_lost",
            "GRAPH_FILES"]
 
 ARTICLE = "sources/zhaotong-education-2025.txt"
@@ -48,6 +51,7 @@ class Project:
     article: Article
     records: list[Record]
     reference_rows: list[tuple[int, dict[str, str]]]
+    counts: dict[str, int] = field(default_factory=dict)  # records per fact file (and rows of the CSV)
 
 
 @dataclass
@@ -69,25 +73,129 @@ class BuildResult:
     audit: Audit
 
 
+def read_turtle(root: Path, rel: str) -> Graph:
+    """The Turtle file ``root/rel`` as a graph; a missing or malformed file is a :class:`FactError`."""
+    path = root / rel
+    if not path.is_file():
+        raise FactError(rel, None, "not found", f"restore {rel} (git checkout -- {rel}) or pass the right --root")
+    try:
+        return Graph().parse(path, format="turtle")
+    except SyntaxError as exc:  # rdflib's BadSyntax: .lines is the 0-based line
+        line = getattr(exc, "lines", None)
+        why = getattr(exc, "_why", None) or str(exc).splitlines()[0]
+        raise FactError(rel, line + 1 if isinstance(line, int) else None, f"malformed Turtle: {why}",
+                        "fix the Turtle there (or restore the file from git)") from None
+    except (ValueError, UnicodeDecodeError, OSError) as exc:
+        raise FactError(rel, None, f"cannot be read as Turtle ({type(exc).__name__}: {exc})".splitlines()[0],
+                        "restore the file from git") from None
+
+
 def load_project(root: Path) -> Project:
     """Read every input and check it: schema, references, quotes, defects. Raises FactError."""
-    vocab = load_vocabulary(root / ONTOLOGY)
+    vocab = load_vocabulary(read_turtle(root, ONTOLOGY))
     article = read_article(root / ARTICLE, root)
-    records = load_facts(root / "facts")
+    files = read_fact_files(root / "facts")
+    records = [rec for recs in files.values() for rec in recs]
+    counts = {path: len(recs) for path, recs in files.items()}
     for problem in check_references(records):
         raise problem
+    _check_reserved_ids(records, article)
+    joinable = _joinable(records)
     for rec in records:
-        _check_quote(rec, article)
+        _check_quote(rec, article, joinable)
     for rec in records:
         if rec.section == "defects":
             why = confirm(defect_finding(rec), article)
             if why:
                 raise rec.error("kind", f"defect {rec.id!r} does not hold: {why}",
                                 "correct the paragraphs or evidence, or remove the defect")
+    rows: list[tuple[int, dict[str, str]]] = []
     csv_path = root / REFERENCE_CSV
-    rows = read_csv(REFERENCE_CSV, csv_path.read_text(encoding="utf-8"), ("name_zh", "name_en", "kind")) \
-        if csv_path.exists() else []
-    return Project(root, vocab, article, records, rows)
+    if csv_path.exists():
+        try:
+            text = csv_path.read_bytes().decode("utf-8-sig")  # a byte order mark is accepted
+        except UnicodeDecodeError as exc:
+            raise FactError(REFERENCE_CSV, None, f"not UTF-8 ({exc.reason})", "save the file as UTF-8") from None
+        except OSError as exc:
+            raise FactError(REFERENCE_CSV, None, f"cannot be read ({exc.strerror or exc})",
+                            "make it a readable file") from None
+        rows = read_csv(REFERENCE_CSV, text, PLACE_COLUMNS)
+        _check_reference_rows(rows, records, vocab)
+        counts[REFERENCE_CSV] = len(rows)
+    return Project(root, vocab, article, records, rows, dict(sorted(counts.items())))
+
+
+def _check_reserved_ids(records: list[Record], article: Article) -> None:
+    """No entity id may lie in an IRI space the build mints (fact/, source/, ...), and no source id may
+    be the article's key (both would name an existing node)."""
+    for rec in records:
+        if rec.section == "entities" and rec.id.split("/", 1)[0] in MINTED:
+            raise rec.error("id", f"entity id {rec.id!r} lies in the IRI space {rec.id.split('/', 1)[0]}/ that "
+                            f"the build mints ({', '.join(m + '/' for m in MINTED)})",
+                            "give the entity a type prefix of its own, e.g. school/..., org/...")
+        if rec.section == "sources" and rec.id.split("/", 1)[0] == article.key:
+            raise rec.error("id", f"source id {rec.id!r} is the article's own IRI", "give the source another id")
+
+
+def _joinable(records: list[Record]) -> set[tuple[int, int]]:
+    """The pairs of paragraphs (a, b) that a quote may run across, a's end followed by b's start:
+    the parts of a curated split-paragraph, and a misplaced fragment after the paragraph it ends."""
+    pairs: set[tuple[int, int]] = set()
+    for rec in records:
+        if rec.section != "defects" or rec["kind"] not in JOINING_DEFECTS:
+            continue
+        paras, of = as_ints(rec["paragraphs"]), as_ints(rec.get("of"))
+        if rec["kind"] == "split-paragraph":
+            pairs.update(zip(paras, paras[1:]))
+        elif of:
+            pairs.add((of[-1], paras[0]))
+    return pairs
+
+
+def _check_reference_rows(rows: list[tuple[int, dict[str, str]]], records: list[Record],
+                          vocab: Vocabulary) -> None:
+    """Each row that carries values meets exactly one entity by its zh label, of the row's kind."""
+    by_zh: dict[str, list[Record]] = {}
+    for rec in records:
+        if rec.section == "entities":
+            by_zh.setdefault(rec["zh"], []).append(rec)
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        name = row["name_zh"]
+        if name in seen:
+            raise FactError(REFERENCE_CSV, line, f"{name} has a second row (first at line {seen[name]})",
+                            "keep one row per place")
+        seen[name] = line
+        matches = by_zh.get(name, [])
+        if len(matches) > 1:
+            raise FactError(REFERENCE_CSV, line, f"{name} is the zh label of {len(matches)} entities "
+                            f"({', '.join(r.id for r in matches)})", "give each entity its own zh label")
+        if not matches:
+            if any(row.get(c) for c in REFERENCE_COLUMNS):
+                raise FactError(REFERENCE_CSV, line, f"the row of {name} has values but no entity has the zh "
+                                f"label {name}, so they would be lost",
+                                "declare the entity (facts/reference/), or correct name_zh")
+            continue
+        word = row["kind"].split(" (", 1)[0]
+        expected = vocab.classes.get(PLACE_KINDS[word])
+        actual = vocab.classes.get(matches[0]["class"])
+        if expected is None or actual is None or not vocab.is_subclass(actual, expected):
+            raise FactError(REFERENCE_CSV, line, f"the row of {name} is a {word} but entity {matches[0].id} "
+                            f"is a {matches[0]['class']}", f"correct the kind, or the entity's class "
+                            f"(a {word} is a {PLACE_KINDS[word]})")
+
+
+def check_nothing_lost(previous: Mapping[str, int], current: Mapping[str, int], manifest: str) -> None:
+    """Refuse a build in which a file that had records in the previous build (``previous``, the
+    ``records`` of its manifest) yields none now. A file emptied on purpose says ``empty: "reason"``:
+    its count is then 0 in the new manifest, and the next build lets it go."""
+    for path, before in sorted(previous.items()):
+        if not isinstance(before, int) or before <= 0:
+            continue
+        now = current.get(path)
+        if now is None:
+            raise FactError(path, None, f"is gone, but it had {before} record(s) in the previous build ({manifest})",
+                            'restore it; to retire it, first build it with only empty: "reason" in it')
 
 
 def defect_finding(rec: Record) -> Finding:
@@ -96,16 +204,30 @@ def defect_finding(rec: Record) -> Finding:
                    rec["evidence"])
 
 
-def _check_quote(rec: Record, article: Article) -> None:
+def _check_quote(rec: Record, article: Article, joinable: set[tuple[int, int]]) -> None:
+    """The quote is in the cited paragraph(s), joined only across curated splits; an entity's zh
+    label is in its quote. Both sides are NFC-normalised (the article when read, facts when loaded),
+    so a CJK compatibility ideograph matches the unified character it folds into."""
     if "quote" not in rec.data:
         return
     for n in rec.paragraphs:
         if not article.has(n):
             raise rec.error("para", f"fact {rec.id!r} cites paragraph {n}, but the article has "
                             f"{len(article.paragraphs)}", "cite an existing paragraph number")
+    for a, b in zip(rec.paragraphs, rec.paragraphs[1:]):
+        if (a, b) not in joinable:
+            raise rec.error("para", f"fact {rec.id!r} joins paragraphs {a} and {b}, which no curated "
+                            f"{' or '.join(JOINING_DEFECTS)} defect joins",
+                            "cite the one paragraph the words are in (or record the split in facts/source-defects.yaml)")
     if rec["quote"] not in article.joined(rec.paragraphs):
-        raise rec.error("quote", f"fact {rec.id!r}: quote not found in paragraph(s) {rec.paragraphs}",
+        raise rec.error("quote", f"fact {rec.id!r}: quote not found in paragraph(s) {rec.paragraphs} "
+                        "(compared after NFC normalisation)",
                         "copy the exact words from the cited paragraph (or cite the paragraph they are in)")
+    if rec.section == "entities" and "derived" not in rec.data and rec.get("zh_basis", "article") == "article" \
+            and rec["zh"] not in rec["quote"]:
+        raise rec.error("zh", f"entity {rec.id!r}: zh label {rec['zh']} is not in its quote (compared after "
+                        "NFC normalisation)", "quote the words that name it, or say zh_basis: constructed "
+                        "when the label is the curator's, not the article's")
 
 
 def audit(project: Project) -> Audit:
@@ -135,7 +257,7 @@ def triples_of(project: Project) -> list[tuple]:
     for rec in project.records:
         if rec.section != "defects":
             triples.extend(record_triples(ctx, rec))
-    by_zh = {r["zh"]: r.id for r in project.records if r.section == "entities"}
+    by_zh = {r["zh"]: r.id for r in project.records if r.section == "entities"}  # unique: load_project
     triples.extend(reference_triples(ctx, REFERENCE_CSV, project.reference_rows, by_zh, REFERENCE_SOURCE))
     return triples
 
@@ -153,6 +275,7 @@ def _summary(project: Project, triples: list[tuple], graph_size: int, the_audit:
         "triples": graph_size,
         "entities_per_class": dict(sorted(by_class.items())),
         "records": dict(sorted(records.items())),
+        "records_per_file": dict(project.counts),
         "facts_by_status": dict(sorted(status.items())),
         "defects_curated": len(the_audit.curated),
         "defects_detected": len(the_audit.detected),
@@ -161,22 +284,36 @@ def _summary(project: Project, triples: list[tuple], graph_size: int, the_audit:
     }
 
 
-def build(root: Path, *, shacl: bool = True) -> BuildResult:
+def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None = None,
+          previous_from: str = "the previous manifest") -> BuildResult:
     """Build the graph from the project at ``root``: check, emit, validate, serialise.
 
-    Raises FactError on bad input and BuildError when the graph fails validation.
+    ``previous`` is the per-file record counts of the previous build (read from ``previous_from``):
+    see :func:`check_nothing_lost`. Raises FactError on bad input and BuildError when the graph
+    fails validation.
     """
     project = load_project(root)
-    triples = triples_of(project)
+    if previous:
+        check_nothing_lost(previous, project.counts, previous_from)
+    shapes = read_turtle(root, SHAPES) if shacl else None  # before the work: a missing file fails at once
+    try:
+        triples = triples_of(project)
+    except (AttributeError, KeyError) as exc:  # the closed namespace: a term the ontology lacks
+        if "not in namespace" not in str(exc):
+            raise
+        raise FactError(ONTOLOGY, None, f"the ontology lacks a term the build emits ({str(exc).strip(chr(34))})",
+                        "restore the term in ontology/zhaotong.ttl (git checkout -- ontology/)") from None
     problems = undeclared_terms(triples, project.vocab)
     if problems:
         raise BuildError("closed vocabulary", problems)
     graph = Graph()
     for t in triples:
         graph.add(t)
-    if shacl and (root / SHAPES).exists():
-        shapes = Graph().parse(root / SHAPES, format="turtle")
-        problems = shacl_problems(graph, shapes, project.vocab.graph)
+    if shapes is not None:
+        try:
+            problems = shacl_problems(graph, shapes, project.vocab.graph)
+        except ValueError as exc:
+            raise FactError(SHAPES, None, str(exc), "restore the shapes from git") from None
         if problems:
             raise BuildError("SHACL validation", problems)
     the_audit = audit(project)

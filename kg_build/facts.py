@@ -18,34 +18,36 @@ records. Every error names the file, the line and the fix (:class:`kg_build.erro
 >>> parse_yaml("facts/x.yaml", "entities:\\n  - id: a\\n    colour: red\\n")
 Traceback (most recent call last):
 ...
-kg_build.errors.FactError: facts/x.yaml:3: unknown field 'colour' in a record of 'entities'; fix: use only: alt_zh, class, derived, description_en, description_zh, en, en_basis, id, note, para, quote, source, zh
+kg_build.errors.FactError: facts/x.yaml:3: unknown field 'colour' in a record of 'entities'; fix: use only: alt_zh, class, derived, description_en, description_zh, en, en_basis, id, note, para, quote, source, zh, zh_basis
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import yaml
 
 from kg_build.errors import FactError
+from kg_build.numerals import figure_problem
 
-__all__ = ["Record", "SECTIONS", "as_ints", "parse_yaml", "load_facts", "read_csv", "check_references"]
+__all__ = ["Record", "SECTIONS", "EMPTY_KEY", "as_ints", "parse_yaml", "load_facts", "read_fact_files",
+           "read_csv", "check_references", "check_number", "StrictLoader"]
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
 
-# field name -> (type, required). Types: str, int, number, ints (int or list of ints), strs, map, id.
+# field name -> (type, required). Types: str, int, year, number, ints (int or list of ints), strs, id,
+# derivation, or a tuple of the allowed values.
 PROVENANCE = {"para": ("ints", False), "quote": ("str", False), "source": ("id", False),
               "derived": ("derivation", False), "note": ("str", False)}
 SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
     "entities": {"id": ("id", True), "class": ("str", True), "zh": ("str", True), "en": ("str", True),
                  "en_basis": (("translation", "reference", "article", "constructed"), True),
-                 "alt_zh": ("strs", False), "description_en": ("str", False),
+                 "zh_basis": (("article", "constructed"), False), "alt_zh": ("strs", False), "description_en": ("str", False),
                  "description_zh": ("str", False), **PROVENANCE},
     "relations": {"id": ("id", True), "subject": ("id", True), "property": ("str", True),
                   "object": ("id", True), **PROVENANCE},
@@ -55,8 +57,8 @@ SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
                     "role": ("str", True), **PROVENANCE},
     "figures": {"id": ("id", True), "about": ("id", True), "indicator": ("id", True),
                 "value": ("number", True), "unit": ("str", True), "as_stated": ("str", False),
-                "year": ("int", False), "period": ("str", False), "kind": (("level", "change"), True),
-                "baseline_year": ("int", False),
+                "year": ("year", False), "period": ("str", False), "kind": (("level", "change"), True),
+                "baseline_year": ("year", False),
                 "bound": (("exactly", "at-least", "more-than", "about"), False), **PROVENANCE},
     "defects": {"id": ("id", True), "kind": ("str", True), "paragraphs": ("ints", True),
                 "of": ("ints", False), "evidence": ("str", True), "note": ("str", False)},
@@ -65,6 +67,50 @@ SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
 }
 # Sections whose records must say where they come from (article words, a source, or a derivation).
 NEEDS_PROVENANCE = {"entities", "relations", "posts", "memberships", "figures"}
+# The top-level key that says a fact file is meant to hold no records, and why: ``empty: "reason"``.
+EMPTY_KEY = "empty"
+# Years a figure may refer to, and the bounds of a number the graph can carry exactly everywhere
+# (xsd:decimal in Oxigraph is 128-bit fixed point; pandas and JSON readers use doubles).
+YEARS = (1900, 2100)
+MAX_SIGNIFICANT_DIGITS = 15
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 6
+# Nesting deeper than this is no fact file (a record is a mapping in a list in a mapping).
+MAX_DEPTH = 8
+# Characters no fact may hold: C0 and C1 controls (but tab, newline, carriage return), lone
+# surrogates, and the non-characters U+FFFE and U+FFFF.
+BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's C parser where available) with YAML 1.2 core schema scalars.
+
+    Only ``true``/``false``, ``null``/``~``, decimal integers and decimal floats are resolved; a
+    float is read as :class:`~decimal.Decimal` from its text (never rounded); ``.nan``/``.inf`` are
+    read as Decimal NaN/Infinity so that the schema can refuse them by name. What YAML 1.1 adds is
+    text here: ``1:20`` (sexagesimal), ``0x10``, ``0o17``, ``yes``/``no``/``on``/``off``, dates.
+    """
+
+
+StrictLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+        ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+        ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])):
+    StrictLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = node.value.lower().lstrip("+")
+    special = {".inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+    return Decimal(special.get(text, text))
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(node.value))
+StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+StrictLoader.add_constructor("tag:yaml.org,2002:bool", lambda loader, node: node.value.lower() == "true")
 
 
 def as_ints(value: int | list[int] | None) -> list[int]:
@@ -105,11 +151,21 @@ def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def _check_text(path: str, line: int, text: str) -> None:
+    bad = BAD_CHARACTER.search(text)
+    if bad:
+        raise FactError(path, line, f"control character or lone surrogate U+{ord(bad.group()):04X} in a value",
+                        "remove it (write only printable text)")
+
+
 def _plain(node: yaml.Node, path: str, loader: yaml.SafeLoader) -> Any:
     """A composed YAML node as plain Python values (strings NFC), refusing duplicate keys."""
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise FactError(path, key_node.start_mark.line + 1, "a key must be a plain word",
+                                "write the key as text, e.g. from:")
             key = _plain(key_node, path, loader)
             if key in out:
                 raise FactError(path, key_node.start_mark.line + 1, f"duplicate key {key!r}",
@@ -118,7 +174,35 @@ def _plain(node: yaml.Node, path: str, loader: yaml.SafeLoader) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_plain(n, path, loader) for n in node.value]
-    return _nfc(loader.construct_object(node, deep=True))
+    value = _nfc(loader.construct_object(node, deep=True))
+    if isinstance(value, str):
+        _check_text(path, node.start_mark.line + 1, value)
+    return value
+
+
+def check_number(value: Any) -> str | None:
+    """Why ``value`` cannot be a figure's value (not finite, too large, too precise); None when fine.
+
+    >>> check_number(Decimal("96.55")), check_number(4600000000)
+    (None, None)
+    >>> check_number(Decimal("NaN"))
+    'is not a finite number'
+    >>> check_number(12345678901234567891)
+    'has 20 significant digits (at most 15 are carried exactly)'
+    """
+    number = Decimal(value)
+    if not number.is_finite():
+        return "is not a finite number"
+    if number == 0:
+        return None
+    sign, digits, exponent = number.normalize().as_tuple()
+    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+        return f"has {len(digits)} significant digits (at most {MAX_SIGNIFICANT_DIGITS} are carried exactly)"
+    if number.adjusted() >= MAX_INTEGER_DIGITS:
+        return f"is too large (at most {MAX_INTEGER_DIGITS} digits before the decimal point)"
+    if exponent < -MAX_DECIMAL_PLACES:
+        return f"has more than {MAX_DECIMAL_PLACES} decimal places"
+    return None
 
 
 def _check_value(rec_path: str, line: int, section: str, key: str, kind: Any, value: Any) -> Any:
@@ -130,21 +214,26 @@ def _check_value(rec_path: str, line: int, section: str, key: str, kind: Any, va
             raise bad("must be one of " + ", ".join(kind), f"write one of: {', '.join(kind)}")
         return value
     if kind == "str":
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value == "":
+        if not isinstance(value, str) or value.strip() == "":
             raise bad("must be text", "write a non-empty string (quote it if it looks like a number)")
-        return str(value) if not isinstance(value, str) else value
+        return value
     if kind == "id":
         if not isinstance(value, str) or not ID_RE.match(value):
             raise bad("must be an id like school/fengchi-nine-year",
                       "use lower-case ASCII words joined by '-' and '/'")
         return value
-    if kind == "int":
+    if kind in ("int", "year"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise bad("must be a whole number", "write it in digits, e.g. 2025")
+        if kind == "year" and not YEARS[0] <= value <= YEARS[1]:
+            raise bad(f"must be a year from {YEARS[0]} to {YEARS[1]}", "write the four-digit year, e.g. 2025")
         return value
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             raise bad("must be a number", "write the number in digits, in base units (46亿元 → 4600000000)")
+        why = check_number(value)
+        if why:
+            raise bad(why, f"write a finite number in digits, at most {MAX_SIGNIFICANT_DIGITS} significant")
         return value
     if kind == "ints":
         items = value if isinstance(value, list) else [value]
@@ -152,39 +241,96 @@ def _check_value(rec_path: str, line: int, section: str, key: str, kind: Any, va
             raise bad("must be a paragraph number or a list of them", "write e.g. 12 or [14, 15]")
         return value
     if kind == "strs":
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise bad("must be a list of strings", "write e.g. [凤池学校]")
         return value
     if kind == "derivation":
         if not isinstance(value, dict) or set(value) != {"from", "method"} \
                 or not isinstance(value["from"], list) or not value["from"] \
-                or not all(isinstance(v, str) for v in value["from"]) or not isinstance(value["method"], str):
+                or not all(isinstance(v, str) for v in value["from"]) or not isinstance(value["method"], str) \
+                or not value["method"].strip():
             raise bad("must be {from: [fact ids], method: text}",
                       "write e.g. derived: {from: [fig-a, fig-b], method: 'a minus b'}")
         return value
     raise AssertionError(kind)  # pragma: no cover - the schema above is closed
 
 
+def _yaml_error(path: str, exc: yaml.YAMLError, text: str) -> FactError:
+    """One line for a YAML syntax error; a mark at the end of the stream names the file's last line."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    fix = "write the character itself (a printable one), not an escape" if "escape" in problem else \
+        "fix the indentation or quoting there"
+    line = min(mark.line + 1, text.count("\n") + 1) if mark else None
+    return FactError(path, line, f"malformed YAML: {problem}", fix)
+
+
+def _check_events(path: str, text: str) -> None:
+    """Refuse, before anything is built from them, what no fact file needs: anchors and aliases (an
+    alias bomb expands exponentially), explicit tags, and nesting deeper than :data:`MAX_DEPTH`."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=StrictLoader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise FactError(path, line, "YAML anchors and aliases (&name, *name) are not allowed",
+                                "write the value out in full")
+            tag = getattr(event, "tag", None)
+            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+                raise FactError(path, line, f"explicit YAML tag {tag!r} is not allowed",
+                                "remove the tag (quote the value if it must be text)")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise FactError(path, line, f"nested more than {MAX_DEPTH} levels deep",
+                                    "write records as a list of mappings under a section")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise _yaml_error(path, exc, text) from None
+
+
 def parse_yaml(path: str, text: str) -> list[Record]:
-    """Parse and check one fact file's text; ``path`` is only used in messages."""
-    loader = yaml.SafeLoader(text)
+    """Parse and check one fact file's text; ``path`` is only used in messages.
+
+    A file with no records is refused unless it says why with ``empty: "reason"``.
+    """
+    bad = BAD_CHARACTER.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise FactError(path, line, f"control character or lone surrogate U+{ord(bad.group()):04X} "
+                        f"at column {column}", "remove it (write only printable text)")
+    _check_events(path, text)
+    loader = StrictLoader(text)
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FactError(path, mark.line + 1 if mark else None, f"malformed YAML: {problem}",
-                        "fix the indentation or quoting there") from None
+        raise _yaml_error(path, exc, text) from None
+    finally:
+        loader.dispose()
     if root is None:
-        return []
+        raise FactError(path, 1, "the file holds no records",
+                        f"add records, or say why it is empty with a line {EMPTY_KEY}: \"reason\"")
     if not isinstance(root, yaml.MappingNode):
         raise FactError(path, root.start_mark.line + 1, "a fact file must be a mapping of sections",
                         f"start with one of: {', '.join(SECTIONS)}")
     records: list[Record] = []
     seen_sections: set[str] = set()
+    empty_line = None
     for key_node, value_node in root.value:
-        section = key_node.value
         line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise FactError(path, line, "a section name must be a plain word", f"use one of: {', '.join(SECTIONS)}")
+        section = key_node.value
+        if section == EMPTY_KEY:
+            if empty_line or not isinstance(value_node, yaml.ScalarNode) or value_node.tag != \
+                    "tag:yaml.org,2002:str" or not value_node.value.strip():
+                raise FactError(path, line, f"{EMPTY_KEY!r} must be said once, with the reason as text",
+                                f"write e.g. {EMPTY_KEY}: \"no figures in this piece yet\"")
+            _check_text(path, line, value_node.value)
+            empty_line = line
+            continue
         if section not in SECTIONS:
             raise FactError(path, line, f"unknown section {section!r}", f"use one of: {', '.join(SECTIONS)}")
         if section in seen_sections:
@@ -195,7 +341,16 @@ def parse_yaml(path: str, text: str) -> list[Record]:
                             "start each record with '- id: ...'")
         for item in value_node.value:
             records.append(_record(path, section, item, loader))
+    if empty_line and records:
+        raise FactError(path, empty_line, f"the file says it is {EMPTY_KEY} but holds {len(records)} record(s)",
+                        f"remove the {EMPTY_KEY!r} line")
+    if not empty_line and not records:
+        raise FactError(path, 1, "the file holds no records",
+                        f"add records, or say why it is empty with a line {EMPTY_KEY}: \"reason\"")
     return records
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader) -> Record:
@@ -206,19 +361,26 @@ def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader) -
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for key_node, value_node in node.value:
-        key = key_node.value
         key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise FactError(path, key_line, f"a field name in a record of {section!r} must be a plain word",
+                            "use only: " + ", ".join(sorted(schema)))
+        key = key_node.value
         if key not in schema:
             raise FactError(path, key_line, f"unknown field {key!r} in a record of {section!r}",
                             "use only: " + ", ".join(sorted(schema)))
         if key in data:
             raise FactError(path, key_line, f"field {key!r} appears twice", "keep one of them")
-        try:
-            value = _plain(value_node, path, loader)
-        except yaml.YAMLError as exc:
-            raise FactError(path, key_line, f"malformed value: {getattr(exc, 'problem', exc)}",
-                            "quote the value") from None
-        data[key] = _check_value(path, key_line, section, key, schema[key][0], value)
+        kind = schema[key][0]
+        if kind == "str" and isinstance(value_node, yaml.ScalarNode) and value_node.tag in _NUMBER_TAGS:
+            value = _nfc(value_node.value)  # text that looks like a number: keep it as written
+        else:
+            try:
+                value = _plain(value_node, path, loader)
+            except (yaml.YAMLError, ValueError, ArithmeticError) as exc:
+                raise FactError(path, key_line, f"malformed value: {getattr(exc, 'problem', None) or exc}",
+                                "quote the value") from None
+        data[key] = _check_value(path, key_line, section, key, kind, value)
         lines[key] = key_line
     missing = [k for k, (_, required) in schema.items() if required and k not in data]
     if missing:
@@ -227,7 +389,26 @@ def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader) -
     rec = Record(section, data, path, line, lines)
     if section in NEEDS_PROVENANCE:
         _check_provenance(rec)
+    if section == "figures":
+        _check_figure(rec)
     return rec
+
+
+def _check_figure(rec: Record) -> None:
+    """A stated figure's value, unit and bound agree with its words, and its words are in its quote."""
+    stated = "quote" in rec.data and "derived" not in rec.data
+    if stated and "as_stated" not in rec.data:
+        raise rec.error(None, f"figure {rec.id!r} quotes the article but has no as_stated",
+                        "add as_stated: the article's words for the number, e.g. 46亿元")
+    if "as_stated" not in rec.data:
+        return  # derived (computed) or reference figures: nothing stated to compare with
+    problem = figure_problem(rec["value"], rec["unit"], rec["as_stated"], rec.get("bound"),
+                             rec["quote"] if stated else None)
+    if problem:
+        what, fix = problem
+        key = "as_stated" if "quote" in what or "as_stated" in what.split()[0] else \
+            "bound" if what.startswith("bound") else "unit" if "unit" in what else "value"
+        raise rec.error(key, f"figure {rec.id!r}: {what}", fix)
 
 
 def _check_provenance(rec: Record) -> None:
@@ -245,32 +426,157 @@ def _check_provenance(rec: Record) -> None:
                         "give both the paragraph number and the exact words")
 
 
-def read_csv(path: str, text: str, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file with their line numbers; checks the header has ``required`` columns."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
-    if missing:
-        raise FactError(path, 1, f"CSV header lacks {', '.join(missing)}", "add the column(s) to the first line")
-    rows = []
-    for row in reader:
-        if None in row:
-            raise FactError(path, reader.line_num, "row has more cells than the header",
-                            "quote cells that contain commas")
-        rows.append((reader.line_num, {k: _nfc((v or "").strip()) for k, v in row.items()}))
+# The types a CSV column may have: a pattern its non-empty cells must match, and what to write.
+CSV_TYPES: dict[str, tuple[str, str]] = {
+    "text": (r".+", "text"),
+    "count": (r"[0-9]+", "a whole number, 0 or more, in ASCII digits"),
+    "amount": (r"[0-9]+(?:\.[0-9]+)?", "a number, 0 or more, in ASCII digits with an optional decimal point"),
+    "division-code": (r"[0-9]{6}", "a 6-digit division code (GB/T 2260)"),
+    "wikidata-id": (r"Q[1-9][0-9]*", "a Wikidata id such as Q197519"),
+}
+# An enumerated CSV column: one of the known words, optionally followed by a note in parentheses.
+_ENUM_CELL = re.compile(r"^(?P<word>[^()]+?)(?: \((?P<note>[^()]+)\))?$")
+
+
+def _csv_cells(path: str, line_no: int, line: str) -> list[str]:
+    """The cells of one CSV line (RFC 4180 quoting, on one line): strict, no guessing."""
+    cells: list[str] = []
+    i, n = 0, len(line)
+    while True:
+        if i < n and line[i] == '"':
+            parts, j = [], i + 1
+            while True:
+                k = line.find('"', j)
+                if k < 0:
+                    raise FactError(path, line_no, f"the quote opened at column {i + 1} is not closed on its line",
+                                    'close it (a cell cannot run across lines), or remove the stray "')
+                parts.append(line[j:k])
+                if line.startswith('"', k + 1):
+                    parts.append('"')
+                    j = k + 2
+                    continue
+                i = k + 1
+                break
+            if i < n and line[i] != ",":
+                raise FactError(path, line_no, f"text after the closing quote at column {i + 1}",
+                                'put a comma after the closing quote, or write "" for a quote inside the cell')
+            cells.append("".join(parts))
+        else:
+            k = line.find(",", i)
+            end = n if k < 0 else k
+            cell = line[i:end]
+            if '"' in cell:
+                raise FactError(path, line_no, f'a quote character (") inside an unquoted cell at column '
+                                f'{i + cell.index(chr(34)) + 1}',
+                                'quote the whole cell and double the quote inside it (""), or remove it')
+            cells.append(cell)
+            i = end
+        if i >= n:
+            return cells
+        i += 1  # the comma
+        if i == n:
+            cells.append("")
+            return cells
+
+
+def read_csv(path: str, text: str,
+             columns: Mapping[str, tuple[str | Mapping[str, Any], bool]]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file with their line numbers, checked strictly against ``columns``.
+
+    ``columns`` maps each column to (type, required): a type of :data:`CSV_TYPES` or a mapping whose
+    keys are the known values (a value may add a note in parentheses: ``school (senior high)``). The
+    header must name exactly these columns; every row must have one cell per column; a required cell
+    must not be empty. A UTF-8 byte order mark at the start is accepted. Cells are NFC-normalised
+    and stripped of surrounding spaces.
+
+    >>> read_csv("p.csv", "name,n\\nA,1\\n", {"name": ("text", True), "n": ("count", False)})
+    [(2, {'name': 'A', 'n': '1'})]
+    >>> read_csv("p.csv", "name,n\\nA,-1\\n", {"name": ("text", True), "n": ("count", False)})
+    Traceback (most recent call last):
+    ...
+    kg_build.errors.FactError: p.csv:2: column n must be a whole number, 0 or more, in ASCII digits, got '-1'; fix: correct the cell
+    """
+    text = text.removeprefix("\ufeff")
+    bad = BAD_CHARACTER.search(text.replace("\r\n", "\n"))
+    if bad:
+        line = text.count("\n", 0, text.find(bad.group())) + 1
+        raise FactError(path, line, f"control character or lone surrogate U+{ord(bad.group()):04X}",
+                        "remove it (write only printable text)")
+    lines = text.split("\n")
+    rows: list[tuple[int, dict[str, str]]] = []
+    header: list[str] | None = None
+    for line_no, raw in enumerate(lines, 1):
+        line = raw.removesuffix("\r")
+        if not line.strip():
+            continue
+        cells = [_nfc(c.strip()) for c in _csv_cells(path, line_no, line)]
+        if header is None:
+            header = cells
+            unknown = [c for c in header if c not in columns]
+            missing = [c for c in columns if c not in header]
+            if unknown:
+                raise FactError(path, line_no, f"unknown column {unknown[0]!r} in the header",
+                                f"use exactly the columns: {', '.join(columns)}")
+            if len(set(header)) != len(header):
+                raise FactError(path, line_no, "a column appears twice in the header", "keep one of them")
+            if missing:
+                raise FactError(path, line_no, f"CSV header lacks {', '.join(missing)}",
+                                "add the column(s) to the first line")
+            continue
+        if len(cells) != len(header):
+            more = "more" if len(cells) > len(header) else "fewer"
+            raise FactError(path, line_no, f"row has {len(cells)} cells, {more} cells than the header "
+                            f"({len(header)})", "write one cell per column; quote cells that contain commas")
+        row = dict(zip(header, cells))
+        for column, (kind, required) in columns.items():
+            cell = row[column]
+            if not cell:
+                if required:
+                    raise FactError(path, line_no, f"column {column} is empty", "fill it in")
+                continue
+            if isinstance(kind, Mapping):
+                m = _ENUM_CELL.match(cell)
+                if not m or m.group("word") not in kind:
+                    raise FactError(path, line_no, f"column {column} must be one of: {', '.join(kind)} "
+                                    f"(optionally with a note in parentheses), got {cell!r}",
+                                    f"write one of: {', '.join(kind)}")
+                continue
+            pattern, what = CSV_TYPES[kind]
+            if not re.fullmatch(pattern, cell):
+                raise FactError(path, line_no, f"column {column} must be {what}, got {cell!r}", "correct the cell")
+            if kind in ("count", "amount"):
+                why = check_number(Decimal(cell))
+                if why:
+                    raise FactError(path, line_no, f"column {column} {why}, got {cell!r}", "correct the cell")
+        rows.append((line_no, row))
+    if header is None:
+        raise FactError(path, 1, "the CSV file is empty (no header)", f"write the header: {','.join(columns)}")
+    if not rows:
+        raise FactError(path, 2, "the CSV file has a header but no rows", "add the rows, or remove the file")
     return rows
 
 
-def load_facts(root: Path) -> list[Record]:
-    """Every record of every ``*.yaml`` file under ``root``, in a stable (sorted path) order."""
-    records: list[Record] = []
+def read_fact_files(root: Path) -> dict[str, list[Record]]:
+    """Every ``*.yaml`` file under ``root`` (sorted by path) with its records; paths are relative to
+    ``root``'s parent (``facts/x.yaml``). A file that says ``empty: "reason"`` maps to no records."""
+    if not root.is_dir():
+        raise FactError(root.name, None, "the facts folder is missing", "run in a zhaotong-kg checkout (or pass --root)")
+    files: dict[str, list[Record]] = {}
     for file in sorted(root.rglob("*.yaml")):
         rel = file.relative_to(root.parent).as_posix()
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise FactError(rel, None, f"not UTF-8 ({exc.reason})", "save the file as UTF-8") from None
-        records.extend(parse_yaml(rel, text))
-    return records
+        except OSError as exc:
+            raise FactError(rel, None, f"cannot be read ({exc.strerror or exc})", "make it a readable file") from None
+        files[rel] = parse_yaml(rel, text)
+    return files
+
+
+def load_facts(root: Path) -> list[Record]:
+    """Every record of every ``*.yaml`` file under ``root``, in a stable (sorted path) order."""
+    return [rec for records in read_fact_files(root).values() for rec in records]
 
 
 def check_references(records: list[Record], known: Iterable[str] = ()) -> Iterator[FactError]:

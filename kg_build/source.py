@@ -23,13 +23,16 @@ from typing import Iterable, Iterator
 
 from kg_build.errors import FactError
 
-__all__ = ["Article", "Finding", "read_article", "detect", "confirm", "TERMINAL"]
+__all__ = ["Article", "Finding", "read_article", "detect", "confirm", "TERMINAL", "JOINING_DEFECTS"]
 
 TERMINAL = tuple("。！？”…）】》；")
 SUSPICIOUS_LABEL = re.compile(
     r"([\u4e00-\u9fff]{2,4})(\d+(?:\.\d+)?)(亿元|万元|元|万户|户|万张|张)[，、]\1(\d+(?:\.\d+)?)\3")
 MIN_REPEAT = 8  # shortest phrase that counts as garbled repetition inside one paragraph
 MIN_DUPLICATE = 20  # shortest paragraph that counts as a duplicate
+# The defect kinds across which a quote may join paragraphs (the stitched view, Article.joined): the
+# parts of a split paragraph, and a misplaced fragment read after the paragraph it ends ('of').
+JOINING_DEFECTS = ("split-paragraph", "misplaced-fragment")
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 from kg_build.errors import FactError
 from kg_build.facts import Record, as_ints
 from kg_build.source import Article
-from kg_build.vocab import ZTD, PREFIXES, Vocabulary
+from kg_build.vocab import ZTD, PREFIXES, Vocabulary, minted
 
-__all__ = ["Context", "article_triples", "record_triples", "reference_triples", "REFERENCE_COLUMNS"]
+__all__ = ["Context", "article_triples", "record_triples", "reference_triples", "REFERENCE_COLUMNS",
+           "PLACE_KINDS", "PLACE_COLUMNS"]
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 ORG = PREFIXES["org"]
@@ -47,13 +48,13 @@ class Context:
 
     @property
     def article_iri(self) -> URIRef:
-        return ZTD[f"source/{self.article.key}"]
+        return minted("source", self.article.key)
 
     def paragraph_iri(self, n: int) -> URIRef:
-        return ZTD[f"source/{self.article.key}/p/{n:03d}"]
+        return minted("source", f"{self.article.key}/p/{n:03d}")
 
     def defect_iri(self, defect_id: str) -> URIRef:
-        return ZTD[f"source/{self.article.key}/defect/{defect_id}"]
+        return minted("source", f"{self.article.key}/defect/{defect_id}")
 
     def code(self, rec: Record, key: str, scheme: str, value: str | None = None) -> URIRef:
         """The individual of class ``scheme`` whose zt:code is the record's ``key`` value."""
@@ -94,7 +95,7 @@ def article_triples(ctx: Context, defects: Iterable[Record]) -> Iterator[Triple]
 def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) -> Iterator[Triple]:
     """The fact node of ``rec``: the reified key statement and its provenance."""
     zt = ctx.vocab.zt
-    f = ZTD[f"fact/{rec.id}"]
+    f = minted("fact", rec.id)
     yield f, RDF.type, zt.Fact
     yield f, RDF.type, RDF.Statement
     yield f, RDF.subject, s
@@ -115,10 +116,10 @@ def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) 
         yield f, zt.status, ctx.code(rec, "derived", "FactStatus", "derived")
         yield f, zt.derivation, en(rec["derived"]["method"])
         for other in rec["derived"]["from"]:
-            yield f, PROV.wasDerivedFrom, ZTD[f"fact/{other}"]
+            yield f, PROV.wasDerivedFrom, minted("fact", other)
     elif "source" in rec.data:
         yield f, zt.status, ctx.code(rec, "source", "FactStatus", "reference")
-        yield f, DCTERMS.source, ZTD[f"source/{rec['source']}"]
+        yield f, DCTERMS.source, minted("source", rec["source"])
     else:
         yield f, zt.status, ctx.code(rec, "quote", "FactStatus", "stated")
 
@@ -160,7 +161,7 @@ def _relation(ctx: Context, rec: Record) -> Iterator[Triple]:
 
 def _post(ctx: Context, rec: Record) -> Iterator[Triple]:
     org = lambda local: URIRef(ORG + local)  # noqa: E731 - reused W3C ORG terms
-    post, person = ZTD[f"post/{rec.id}"], ZTD[rec["person"]]
+    post, person = minted("post", rec.id), ZTD[rec["person"]]
     yield post, RDF.type, org("Post")
     yield post, org("heldBy"), person
     yield post, org("postIn"), ZTD[rec["organization"]]
@@ -171,7 +172,7 @@ def _post(ctx: Context, rec: Record) -> Iterator[Triple]:
 
 def _membership(ctx: Context, rec: Record) -> Iterator[Triple]:
     org = lambda local: URIRef(ORG + local)  # noqa: E731
-    m, member, group = ZTD[f"membership/{rec.id}"], ZTD[rec["member"]], ZTD[rec["organization"]]
+    m, member, group = minted("membership", rec.id), ZTD[rec["member"]], ZTD[rec["organization"]]
     role = ctx.code(rec, "role", "Role")
     yield m, RDF.type, org("Membership")
     yield m, org("member"), member
@@ -185,7 +186,7 @@ def _membership(ctx: Context, rec: Record) -> Iterator[Triple]:
 
 def _figure(ctx: Context, rec: Record) -> Iterator[Triple]:
     zt = ctx.vocab.zt
-    f = ZTD[f"fact/{rec.id}"]
+    f = minted("fact", rec.id)
     value = _decimal(rec["value"])
     yield f, RDF.type, zt.Observation
     yield f, zt.about, ZTD[rec["about"]]
@@ -208,7 +209,7 @@ def _figure(ctx: Context, rec: Record) -> Iterator[Triple]:
 
 def _source(ctx: Context, rec: Record) -> Iterator[Triple]:
     zt = ctx.vocab.zt
-    s = ZTD[f"source/{rec.id}"]
+    s = minted("source", rec.id)
     yield s, RDF.type, zt.ReferenceSource
     yield s, DCTERMS.title, en(rec["title"])
     yield s, DCTERMS.bibliographicCitation, en(rec["citation"])
@@ -220,6 +221,31 @@ def _source(ctx: Context, rec: Record) -> Iterator[Triple]:
 
 _EMITTERS = {"entities": _entity, "relations": _relation, "posts": _post, "memberships": _membership,
              "figures": _figure, "sources": _source}
+
+# The kinds of place a row of the reference CSV describes (column ``kind``), each with the ontology
+# class that the entity it attaches to must belong to: a row's values become facts about the entity
+# whose zh label is the row's name_zh, so a county row must meet a County. A kind may add a note in
+# parentheses ("school (senior high)"); the word before it is what is checked.
+PLACE_KINDS: dict[str, str] = {
+    "province": "Province",
+    "prefecture-level city": "PrefectureLevelCity",
+    "district": "District",
+    "county": "County",
+    "county-level city": "CountyLevelCity",
+    "school": "School",
+    "university": "School",
+}
+# The reference CSV's columns: (type, required); types as in kg_build.facts.CSV_TYPES.
+PLACE_COLUMNS = {
+    "name_zh": ("text", True),
+    "name_en": ("text", True),
+    "kind": (PLACE_KINDS, True),
+    "admin_code": ("division-code", False),
+    "wikidata_qid": ("wikidata-id", False),
+    "geonames_id": ("count", False),
+    "area_km2": ("amount", False),
+    "population_2020": ("count", False),
+}
 
 # How the reference CSV's columns become facts: a data property, or a figure with its indicator and unit.
 REFERENCE_COLUMNS = {

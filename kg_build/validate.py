@@ -31,11 +31,18 @@ def undeclared_terms(triples: Iterable[tuple], vocab: Vocabulary) -> list[str]:
 
 
 def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
-    """SHACL Core validation with pyshacl; one line per violation (focus node, path, message)."""
-    from pyshacl import validate  # imported here: a slow import that only this check needs
+    """SHACL Core validation with pyshacl; one line per violation (focus node, path, message).
 
-    conforms, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-                                   advanced=False, allow_warnings=True)
+    Raises ValueError when the shapes themselves cannot be loaded."""
+    from pyshacl import validate  # imported here: a slow import that only this check needs
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+
+    try:
+        conforms, report, _ = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                                       advanced=False, allow_warnings=True)
+    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as exc:
+        raise ValueError(f"the SHACL shapes cannot be used ({type(exc).__name__}: "
+                         f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''})") from None
     if conforms:
         return []
     sh = "http://www.w3.org/ns/shacl#"

@@ -12,11 +12,26 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import ClosedNamespace, DCTERMS, FOAF, PROV, SKOS, XSD
 
-__all__ = ["ZT_IRI", "ZTD_IRI", "ZTD", "PREFIXES", "Vocabulary", "load_vocabulary"]
+__all__ = ["ZT_IRI", "ZTD_IRI", "ZTD", "PREFIXES", "MINTED", "minted", "Vocabulary", "load_vocabulary"]
 
 ZT_IRI = "https://w3id.org/zhaotong-kg/ontology#"
 ZTD_IRI = "https://w3id.org/zhaotong-kg/id/"
 ZTD = Namespace(ZTD_IRI)
+# The IRI spaces under ztd: that the build mints itself (DESIGN.md, "Data IRIs"): fact nodes, the
+# article with its paragraphs and defects, reference sources, posts and memberships. No curated
+# entity id may start with one of them, or it would be the same IRI as a minted node.
+MINTED = ("fact", "source", "post", "membership")
+
+
+def minted(space: str, key: str) -> URIRef:
+    """The IRI ``ztd:<space>/<key>`` of a node the build mints (``space`` one of :data:`MINTED`).
+
+    >>> minted("fact", "fig-a")
+    rdflib.term.URIRef('https://w3id.org/zhaotong-kg/id/fact/fig-a')
+    """
+    if space not in MINTED:
+        raise ValueError(f"{space!r} is not a minted IRI space")
+    return ZTD[f"{space}/{key}"]
 
 # The fixed prefixes of every file we write (Turtle, queries). Order is the order they are printed.
 PREFIXES: dict[str, str] = {
@@ -71,10 +86,9 @@ class Vocabulary:
         return False
 
 
-def load_vocabulary(path: Path) -> Vocabulary:
-    """Read the ontology file and index what it declares."""
-    g = Graph()
-    g.parse(path, format="turtle")
+def load_vocabulary(source: Path | Graph) -> Vocabulary:
+    """Index what the ontology (a Turtle file, or a graph already parsed) declares."""
+    g = source if isinstance(source, Graph) else Graph().parse(source, format="turtle")
     declared = {s for t in DECLARATIONS for s in g.subjects(RDF.type, t) if isinstance(s, URIRef)}
     zt_terms = sorted(str(s)[len(ZT_IRI):] for s in declared if str(s).startswith(ZT_IRI))
     zt = ClosedNamespace(ZT_IRI, zt_terms)
@@ -83,7 +97,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
     properties = {str(p)[len(ZT_IRI):]: p for t in (OWL.ObjectProperty, OWL.DatatypeProperty)
                   for p in g.subjects(RDF.type, t) if isinstance(p, URIRef) and str(p).startswith(ZT_IRI)}
     codes: dict[str, dict[str, URIRef]] = {}
-    code_prop = zt["code"]
+    code_prop = URIRef(ZT_IRI + "code")
     for ind, code in g.subject_objects(code_prop):
         for cls in g.objects(ind, RDF.type):
             if isinstance(cls, URIRef) and str(cls).startswith(ZT_IRI):

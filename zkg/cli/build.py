@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -11,10 +15,16 @@ import click
 from kg_build import BuildError, FactError, audit, build, load_project
 from kg_build.build import GRAPH_FILES
 from kg_build.facts import as_ints
-from kg_build.manifest import MANIFEST, make_manifest, manifest_text
+from kg_build.manifest import MANIFEST, GraphFileError, make_manifest, manifest_text, read_manifest
 from zkg.cli import cli
 
-__all__ = ["write_atomically", "project_root", "root_option"]
+__all__ = ["write_atomically", "check_out", "WriteError", "project_root", "root_option", "previous_records"]
+
+TEMP_SUFFIX = ".tmp"
+
+
+class WriteError(Exception):
+    """The graph files could not be written; one line saying where, why and what was left as it was."""
 
 
 def project_root() -> Path:
@@ -27,22 +37,98 @@ root_option = click.option(
     help="Project folder with sources/, facts/ and ontology/ (default: this checkout).")
 
 
+def _temp_pattern(names) -> re.Pattern:
+    """The names our temporary files get (``.<name>.<random>.tmp``, from :func:`tempfile.mkstemp`)."""
+    return re.compile(r"^\.(?:%s)\.[A-Za-z0-9_]+%s$" % ("|".join(map(re.escape, names)), re.escape(TEMP_SUFFIX)))
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or errno.errorcode.get(exc.errno or 0, "") or str(exc)
+
+
+def check_out(out: Path, names) -> None:
+    """Check, creating nothing, that ``out`` is a folder or could be created as one (its nearest
+    existing ancestor is a folder), and that none of ``names`` in it is a folder or other non-file:
+    a build should not run for seconds only to find it cannot write. Raises :class:`WriteError`."""
+    ancestor = out
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise WriteError(f"cannot create the folder {out} ({ancestor} is not a folder); nothing was written")
+    for name in names:
+        target = out / name
+        if target.is_dir() or (target.exists() and not target.is_file()):
+            raise WriteError(f"{target} is not a regular file; nothing was replaced (remove or rename it)")
+
+
 def write_atomically(files: dict[str, bytes], out: Path) -> None:
     """Write every file to a temporary name in ``out``, then rename them all in order: never
-    half-written. Put the manifest last: until it is renamed, readers refuse the new files."""
-    out.mkdir(parents=True, exist_ok=True)
+    half-written. Put the manifest last: until it is renamed, readers refuse the new files.
+
+    Before anything is replaced, every target is checked (``out`` is a folder we can write to, no
+    target is a folder), and every temporary file is written in full (a full disk stops the build
+    here, with the old files untouched). The files get the mode the umask allows (0666 & ~umask).
+    Temporary files that a killed build left (our names only) are removed; a lock on the folder
+    keeps two builds from writing into it at once. Raises :class:`WriteError`.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create the folder {out} ({_why(exc)}); nothing was written") from None
+    check_out(out, files)
+    try:
+        dir_fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise WriteError(f"cannot open the folder {out} ({_why(exc)}); nothing was written") from None
     temps: list[tuple[str, Path]] = []
     try:
-        for name, text in files.items():
-            fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-            temps.append((name, Path(tmp)))
-        for name, tmp in temps:
-            os.replace(tmp, out / name)
+        try:
+            fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WriteError(f"another zkg build is writing into {out}; nothing was written (wait and retry)") from None
+        except OSError:
+            pass  # a file system without locks on folders: write unlocked, as before
+        stale = _temp_pattern(files)
+        for entry in os.listdir(out):
+            if stale.match(entry):
+                with contextlib.suppress(OSError):  # e.g. a folder of that name: not ours to remove
+                    (out / entry).unlink()
+        umask = os.umask(0)
+        os.umask(umask)
+        try:
+            for name, data in files.items():
+                fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=TEMP_SUFFIX)
+                temps.append((name, Path(tmp)))
+                with os.fdopen(fd, "wb") as fh:
+                    os.fchmod(fh.fileno(), 0o666 & ~umask)
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        except OSError as exc:
+            raise WriteError(f"cannot write into {out} ({_why(exc)}); nothing was replaced") from None
+        done: list[str] = []
+        try:
+            for name, tmp in temps:
+                os.replace(tmp, out / name)
+                done.append(name)
+        except OSError as exc:
+            raise WriteError(f"cannot replace {out / name} ({_why(exc)}) after replacing "
+                             f"{', '.join(done) or 'nothing'}; readers refuse the files until a build "
+                             f"completes (the manifest was not replaced): rerun `zkg build`") from None
+        os.fsync(dir_fd)
     finally:
         for _, tmp in temps:
             tmp.unlink(missing_ok=True)
+        os.close(dir_fd)
+
+
+def previous_records(out: Path) -> dict[str, int]:
+    """The per-file record counts in the manifest of the previous build in ``out`` ({} if none)."""
+    try:
+        records = read_manifest(out).get("records")
+    except GraphFileError:
+        return {}
+    return dict(records) if isinstance(records, dict) else {}
 
 
 def _fail_on_bad_input(fn):
@@ -50,7 +136,7 @@ def _fail_on_bad_input(fn):
     def run(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except FactError as exc:
+        except (FactError, WriteError) as exc:
             raise click.ClickException(str(exc)) from None
         except BuildError as exc:
             for line in exc.problems[:50]:
@@ -80,14 +166,16 @@ def build_command(out: Path | None, no_shacl: bool, root: Path | None) -> None:
         zkg build --out /tmp/g    # the same files, elsewhere
     """
     root = root or project_root()
-    result = build(root, shacl=not no_shacl)
     out = out or root / "graph"
-    files = dict(zip(GRAPH_FILES, (result.turtle.encode("utf-8"), result.ntriples.encode("utf-8"))))
-    manifest = make_manifest(files, result.summary["triples"])
-    write_atomically({**files, MANIFEST: manifest_text(manifest).encode("utf-8")}, out)
+    check_out(out, (*GRAPH_FILES, MANIFEST))
+    result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
     s = result.summary
+    files = dict(zip(GRAPH_FILES, (result.turtle.encode("utf-8"), result.ntriples.encode("utf-8"))))
+    manifest = make_manifest(files, s["triples"], records=s["records_per_file"])
+    write_atomically({**files, MANIFEST: manifest_text(manifest).encode("utf-8")}, out)
     click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples")
     click.echo("records:  " + ", ".join(f"{k} {v}" for k, v in s["records"].items()))
+    click.echo("per file: " + ", ".join(f"{k} {v}" for k, v in s["records_per_file"].items()))
     click.echo("facts:    " + ", ".join(f"{k} {v}" for k, v in s["facts_by_status"].items()))
     click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in s["entities_per_class"].items()))
     click.echo(f"validation: closed vocabulary ok; SHACL {'skipped' if no_shacl else 'conforms'}")
