@@ -45,6 +45,7 @@ served query is cut by the server's own timeout).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import functools
 import json
@@ -408,35 +409,77 @@ def _check_names(params: Mapping[str, Any], prepared: Prepared) -> None:
 # --------------------------------------------------------------------------- running under a deadline
 
 
+class _Abandoned(BaseException):
+    """Raised inside a worker whose caller gave up, to stop evaluation that runs in Python."""
+
+
+class _Job:
+    """One query's worker thread and how to stop it.
+
+    ``cancelled`` stops row loops at the next row. :meth:`interrupt` also raises
+    :class:`_Abandoned` inside the worker (``PyThreadState_SetAsyncExc``), which stops an engine
+    that evaluates in Python (rdflib) at its next step; it is only allowed once the engine has
+    parsed the query (:func:`_interruptible`: a parser stopped half-way may keep broken state).
+    Oxigraph evaluates in Rust: the exception lands when control returns to Python (the next row),
+    so an embedded Oxigraph query that computes one huge aggregate runs to its end.
+    """
+
+    local = threading.local()
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self.lock = threading.Lock()
+        self.interruptible = False
+        self.thread: threading.Thread | None = None
+
+    def interrupt(self) -> None:
+        self.cancelled.set()
+        with self.lock:
+            if self.interruptible and self.thread is not None and self.thread.is_alive():
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread.ident),
+                                                           ctypes.py_object(_Abandoned))
+                self.interruptible = False
+
+
+def _interruptible() -> None:
+    """Called by an engine in its worker once the query is parsed: from now on it may be stopped."""
+    job = getattr(_Job.local, "job", None)
+    if job is not None:
+        with job.lock:
+            job.interruptible = not job.cancelled.is_set()
+
+
 def _run_with_deadline(work: Callable[[threading.Event], Result], timeout: float | None) -> Result:
     """Run ``work(cancelled)`` in a worker thread; wait at most ``timeout`` seconds.
 
     The caller's thread only waits, in short slices, so Ctrl-C interrupts it at once. On timeout or
-    Ctrl-C the ``cancelled`` event is set (row loops stop at the next row) and the worker is
-    abandoned: a computation inside the engine itself cannot be stopped from outside.
+    Ctrl-C the worker is stopped as far as its engine allows (:class:`_Job`) and abandoned.
     """
     box: dict[str, Any] = {}
-    done, cancelled = threading.Event(), threading.Event()
+    done, job = threading.Event(), _Job()
 
     def run() -> None:
+        _Job.local.job = job
         try:
-            box["result"] = work(cancelled)
+            box["result"] = work(job.cancelled)
         except BaseException as exc:  # handed to the waiting thread, re-raised there
             box["error"] = _without_frames(exc)
         finally:
+            with job.lock:
+                job.interruptible = False
             done.set()
 
-    worker = threading.Thread(target=run, name="zkg-query", daemon=True)
-    worker.start()
+    job.thread = threading.Thread(target=run, name="zkg-query", daemon=True)
+    job.thread.start()
     deadline = None if not timeout else time.monotonic() + timeout
     try:
         while not done.wait(0.05 if deadline is None else max(0.0, min(0.05, deadline - time.monotonic()))):
             if deadline is not None and time.monotonic() >= deadline:
-                cancelled.set()
+                job.interrupt()
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s: narrow it "
                                    "(LIMIT, fewer joins) or raise --timeout")
     except KeyboardInterrupt:
-        cancelled.set()
+        job.interrupt()
         raise QueryInterrupted("interrupted (Ctrl-C): the query was abandoned") from None
     if "error" in box:
         raise box["error"]
@@ -562,7 +605,8 @@ class Store:
         """
         text, prepared = self._bind(query, params, allow_service)
         pipe: queue.Queue = queue.Queue(maxsize=8)
-        cancelled = threading.Event()
+        job = _Job()
+        cancelled = job.cancelled
 
         def put(item: tuple) -> None:
             while not cancelled.is_set():
@@ -573,6 +617,7 @@ class Store:
                     continue
 
         def work() -> None:
+            _Job.local.job = job
             try:
                 with self._translated():
                     columns, rows, _ = self._rows(text, prepared)
@@ -589,8 +634,12 @@ class Store:
                     put(("end", None))
             except BaseException as exc:  # handed to the reading thread
                 put(("error", _without_frames(exc)))
+            finally:
+                with job.lock:
+                    job.interruptible = False
 
-        threading.Thread(target=work, name="zkg-stream", daemon=True).start()
+        job.thread = threading.Thread(target=work, name="zkg-stream", daemon=True)
+        job.thread.start()
         wait = self._wait(self.timeout if timeout is None else timeout)
         deadline = None if not wait else time.monotonic() + wait
 
@@ -608,9 +657,10 @@ class Store:
                         raise value
                     return kind, value
             except KeyboardInterrupt:
+                job.interrupt()
                 raise QueryInterrupted("interrupted (Ctrl-C): the query was abandoned") from None
             except BaseException:
-                cancelled.set()
+                job.interrupt()
                 raise
 
         kind, columns = get()
@@ -623,7 +673,7 @@ class Store:
                         return
                     yield from value
             finally:
-                cancelled.set()
+                job.interrupt()
 
         return columns, rows()
 
@@ -705,6 +755,7 @@ class RdflibStore(Store):
 
         with _RDFLIB_PARSE:
             query = prepareQuery(text)
+        _interruptible()
         answer = self.graph.query(query)
         if answer.type == "ASK":
             return ("ask",), iter([(bool(answer.askAnswer),)]), False
