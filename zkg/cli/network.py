@@ -15,7 +15,7 @@ import networkx as nx
 
 from zkg import network as net
 from zkg.cli import cli
-from zkg.store import IRI, Result, StoreError, find_graph_file
+from zkg.store import IRI, Result, StoreError
 from zkg.table import FORMATS, format_result
 
 __all__ = ["network", "viz"]
@@ -31,29 +31,23 @@ def _default_dir(name: str) -> Path:
 
 
 def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
-    """Read the graph file (and the ontology's subclass axioms) and project it."""
-    import pyoxigraph as ox
-
-    try:
-        path = find_graph_file(graph_dir or _default_dir("graph"))
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    """Read the graph file (and the ontology's subclass axioms and labels) and project it."""
+    graph_dir = graph_dir or _default_dir("graph")
     if ontology is None:
         cand = _default_dir("ontology") / "zhaotong.ttl"
         ontology = cand if cand.is_file() else None
-    fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
     try:
-        data = ox.parse(path=str(path), format=fmt)
-        onto = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology else None
-        return net.project(data, onto)
+        return net.load_network(graph_dir, ontology)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     except (SyntaxError, OSError) as exc:
-        raise click.ClickException(f"cannot read {path}: {str(exc).splitlines()[0]}: rebuild with `zkg build`") from None
+        raise click.ClickException(f"cannot read {graph_dir}: {str(exc).splitlines()[0]}: rebuild with `zkg build`") from None
 
 
 def graph_options(f):
     """--graph-dir, --ontology and --view, shared by `network` and `viz`."""
     f = click.option("--view", type=click.Choice(list(net.VIEWS)), default=None,
-                     help="Which part of the graph: school-network, people, programs or all.")(f)
+                     help="Which part of the graph: alliances, school-network, people, programs or all.")(f)
     f = click.option("--ontology", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
                      help="Ontology with the subclass axioms (default: ./ontology/zhaotong.ttl).")(f)
     f = click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -251,16 +245,17 @@ def viz(graph_dir, ontology, view, output, seed):
 
     Nodes are coloured and shaped by class, with a legend that filters, a 中文/English
     switch, and tooltips with each entity's figures and the article's words.
-    --view defaults to school-network here (and to all for `zkg network`).
+    --view defaults to alliances here (leader school → alliance → counties covered).
 
     \b
     Example:
+        zkg viz -o alliances.html
         zkg viz -o school_network.html --view school-network
     """
     from zkg.viz import render_html
 
     G = _load(graph_dir, ontology)
-    page = render_html(G, view or "school-network", seed=seed)
+    page = render_html(G, view or "alliances", seed=seed)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:
