@@ -618,17 +618,49 @@ def components(G: nx.MultiDiGraph) -> list[list[str]]:
     return sorted(comps, key=lambda c: (-len(c), c[0]))
 
 
-def for_export(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes are all strings/bools, as GraphML and GEXF need."""
+def for_export(G: nx.MultiDiGraph, positions: dict[Any, tuple[float, float]] | None = None,
+               colours: dict[Any, tuple[str, str]] | None = None, gexf: bool = False) -> nx.MultiDiGraph:
+    """A copy whose attributes are all strings, numbers or bools, as GraphML and GEXF need.
+
+    With ``positions`` (pixels, y down, e.g. :func:`zkg.viz.layout`) and ``colours`` (fill, border
+    as ``#rrggbb``, e.g. :func:`zkg.viz.node_colours`), each node carries them so that Gephi opens
+    the file laid out: as GEXF ``viz:position``/``viz:color``/``viz:size`` when ``gexf``, else as
+    the attributes ``x``, ``y``, ``r``, ``g``, ``b`` and ``color`` that Gephi's GraphML reader takes.
+    ``y`` is flipped (up is up in Gephi).
+    """
     H = nx.MultiDiGraph()
     for n, d in G.nodes(data=True):
-        H.add_node(n, kind=d["kind"], cls=d["cls"], label=d["label_zh"], label_zh=d["label_zh"],
-                   label_en=d["label_en"],
-                   figures="; ".join(f"{f['indicator_zh']} {f['as_stated']}" for f in d["figures"]),
-                   quotes=" / ".join(d["quotes"]))
+        members = d.get("members") or {}
+        attrs: dict[str, Any] = dict(
+            kind=d["kind"], cls=d.get("cls", ""), label=d["label_zh"], label_zh=d["label_zh"],
+            label_en=d["label_en"],
+            figures="; ".join(f"{f['indicator_zh']} {f['as_stated']}" for f in d.get("figures", [])),
+            quotes=" / ".join(d.get("quotes", [])))
+        if "alliances" in d:
+            attrs["alliances"] = " ".join(str(a) for a in d["alliances"])
+        if d["kind"] == "alliance" and "members" in d:
+            attrs["members"] = members.get("as_stated") or members.get("value") or "not stated"
+        viz: dict[str, Any] = {}
+        if positions is not None and n in positions:
+            x, y = positions[n]
+            if gexf:
+                viz["position"] = {"x": float(x), "y": -float(y), "z": 0.0}
+            else:
+                attrs["x"], attrs["y"] = float(x), -float(y)
+        if colours is not None and n in colours:
+            fill = colours[n][0]
+            r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+            if gexf:
+                viz["color"] = {"r": r, "g": g, "b": b, "a": 1.0}
+            else:
+                attrs.update(r=r, g=g, b=b, color=fill)
+        if viz:
+            viz["size"] = 20.0 if d["kind"] == "alliance" else 12.0
+            attrs["viz"] = viz
+        H.add_node(n, **attrs)
     for s, o, k, d in G.edges(keys=True, data=True):
-        H.add_edge(s, o, key=k, label=k, name=k, predicate=d["predicate"], role=d.get("role", ""),
-                   quotes=" / ".join(d.get("quotes", [])))
+        H.add_edge(s, o, key=k, label=k, name=k, predicate=d.get("predicate", ""), role=d.get("role", ""),
+                   quotes=" / ".join(d.get("quotes", [])), unstated=bool(d.get("unstated")))
     return H
 
 

@@ -343,3 +343,83 @@ _PLACEHOLDER = re.compile(r"@@(TITLE|VIS_CSS|VIS_JS|DATA)@@")
 
 def _html_text(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKERS = {"dot": "o", "star": "*", "square": "s", "triangle": "^", "triangleDown": "v", "diamond": "D",
+            "hexagon": "h", "ellipse": "o", "box": "s"}
+
+
+def _wrap(text: str, lang: str) -> str:
+    import textwrap
+
+    if lang == "en":
+        return "\n".join(textwrap.wrap(text, 24)) or text
+    return "\n".join(text[i:i + 12] for i in range(0, len(text), 12))
+
+
+def draw(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0, lang: str = "zh", ax: Any = None):
+    """A static matplotlib drawing of a view, with the page's layout, colours, shapes and labels.
+
+    Returns the matplotlib ``Figure``. Labels are wrapped and drawn under their nodes; pass a CJK
+    font in ``matplotlib.rcParams["font.family"]`` for Chinese labels.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    G = graph if view == "all" else _view(graph, view)
+    pos = layout(G, view, seed)
+    colours = node_colours(G, view)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 7.5))
+    fig = ax.figure
+    label = "label_zh" if lang == "zh" else "label_en"
+    drawn = _merged_edges(G)
+    for s, o, k, d in drawn:
+        (x0, y0), (x1, y1) = pos[s], pos[o]
+        ax.annotate("", xy=(x1, -y1), xytext=(x0, -y0),
+                    arrowprops=dict(arrowstyle="-|>", color="#8a9a9a", lw=1.0, shrinkA=12, shrinkB=12,
+                                    linestyle="--" if d.get("unstated") else "-"))
+        if len(drawn) <= 40:
+            name = EDGE_LABELS.get(k, (k, k))[0 if lang == "zh" else 1]
+            ax.text((x0 + x1) / 2, -(y0 + y1) / 2, name, fontsize=9, color="#345", ha="center", va="center",
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    for n, d in G.nodes(data=True):
+        x, y = pos[n]
+        kind = d.get("kind")
+        fill, border = colours[n]
+        text = d.get(label) or str(n)
+        if kind == "alliance" and view == "alliances":
+            m = d.get("members")
+            text = _wrap(text, lang) + "\n" + (
+                ("成员 " if lang == "zh" else "members: ") + (
+                    (m.get("as_stated") or m["value"]) if lang == "zh" else f"{m['value']} {m.get('unit_en', '')}".strip())
+                if m else ("成员数未说明" if lang == "zh" else "members not stated"))
+        else:
+            text = _wrap(text, lang)
+        if kind == UNSTATED:
+            ax.text(x, -y, text, fontsize=10, color="#555", ha="center", va="center",
+                    bbox=dict(boxstyle="round,pad=0.4", fc="white", ec=border, ls="--", lw=1.5))
+            continue
+        shape = KIND_STYLE.get(kind, ("", "", "dot"))[2]
+        ax.scatter([x], [-y], s=420 if kind == "alliance" else 220, marker=_MARKERS.get(shape, "o"), c=fill,
+                   edgecolors=border, linewidths=1, zorder=3)
+        ax.text(x, -y - 22, text, fontsize=10, ha="center", va="top", zorder=4, linespacing=1.15)
+    xs = [p[0] for p in pos.values()] or [0.0]
+    ys = [-p[1] for p in pos.values()] or [0.0]
+    ax.set_xlim(min(xs) - 130, max(xs) + 130)
+    ax.set_ylim(min(ys) - 110, max(ys) + 40)
+    handles = []
+    for k in [k for k in KIND_STYLE if any(kk == k for _, kk in G.nodes(data="kind"))]:
+        c, b, shape, *_ = KIND_STYLE[k]
+        zh_name, en_name = _kind_names(G, k)
+        by_alliance = view == "alliances" and k in ("alliance", "division")
+        handles.append(Line2D([], [], ls="", marker=_MARKERS.get(shape, "o"), markersize=10,
+                              markerfacecolor="#dddddd" if by_alliance or k == UNSTATED else c,
+                              markeredgecolor=b, label=zh_name if lang == "zh" else en_name))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=9,
+              frameon=False)
+    title = _VIEW_TITLES.get(view, (view, view))[0 if lang == "zh" else 1]
+    ax.set_title(title)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig

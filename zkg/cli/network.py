@@ -62,22 +62,26 @@ format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS)
 @cli.group(invoke_without_command=True)
 @graph_options
 @click.option("--export", type=click.Choice(EXPORTS), default=None,
-              help="Write the (view of the) network for Gephi or Cytoscape instead of answering.")
+              help="Write the view (default: alliances) laid out and coloured, for Gephi or Cytoscape, "
+                   "instead of answering.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write with --export.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed of --export.")
 @click.pass_context
-def network(ctx, graph_dir, ontology, view, export, output):
+def network(ctx, graph_dir, ontology, view, export, output, seed):
     """Answer relational questions with NetworkX, or export the network.
 
     \b
     Questions: alliance-members, alliance-leaders, alliance-counties,
     schools-per-county, path A B, central [--kind K] [-k N], components.
-    Options before the question apply to it (--graph-dir, --view).
+    Options before the question apply to it (--graph-dir, --view; questions
+    default to --view all, --export to --view alliances).
 
     \b
     Example:
         zkg network alliance-members
         zkg network --view people central --kind person -k 5
+        zkg network --export gexf -o alliances.gexf
         zkg network --export graphml -o zhaotong.graphml --view school-network
     """
     ctx.obj = functools.lru_cache(maxsize=1)(
@@ -90,12 +94,17 @@ def network(ctx, graph_dir, ontology, view, export, output):
         raise click.UsageError("name a question (see `zkg network --help`) or give --export graphml|gexf -o FILE")
     if output is None:
         raise click.UsageError(f"--export {export} needs -o FILE, e.g. -o zhaotong.{export}")
-    G = net.for_export(ctx.obj())
+    from zkg.viz import layout, node_colours
+
+    view = view or "alliances"
+    V = net.view(_load(graph_dir, ontology), view)
+    G = net.for_export(V, layout(V, view, seed), node_colours(V, view), gexf=export == "gexf")
     try:
         (nx.write_graphml if export == "graphml" else nx.write_gexf)(G, output)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}: choose another -o FILE") from None
-    click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges ({export})", err=True)
+    click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges "
+               f"({export}, view {view})", err=True)
 
 
 def _iri(n: str) -> IRI:
