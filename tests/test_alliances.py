@@ -194,3 +194,35 @@ def test_use_cjk_font_finds_the_debian_font():
 
     assert notebook.use_cjk_font(dpi=72) == "WenQuanYi Micro Hei"  # fonts-wqy-microhei (scripts/setup.sh --test)
     assert plt.rcParams["font.family"][0] == "WenQuanYi Micro Hei" and plt.rcParams["figure.dpi"] == 72
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_static_drawing_labels_neither_overlap_nor_clip(R, lang):
+    """The drawing of notebook 02 (zkg.viz.draw): every text inside the figure, no two texts overlapping."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from zkg.viz import draw
+
+    notebook.use_cjk_font()
+    fig = draw(R, "alliances", lang=lang)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        texts = [t for t in ax.texts if t.get_text().strip()]
+        assert len(texts) >= 12 + 9  # a label per node, one per edge
+        frame = fig.bbox
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+        for text, b in boxes:
+            assert frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1, f"clipped: {text!r}"
+        for i, (t1, b1) in enumerate(boxes):
+            for t2, b2 in boxes[i + 1:]:
+                assert not b1.overlaps(b2), f"{t1!r} overlaps {t2!r}"
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert not any(legend.overlaps(b) for _, b in boxes)
+        assert any("区县未说明" in t or "counties not stated" in t for t, _ in boxes)
+    finally:
+        plt.close(fig)

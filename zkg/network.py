@@ -12,10 +12,17 @@ the same triples or as ``ontology=``). Node attributes:
 ``kind``      the class group: school, alliance, division, person, organisation, program,
               place, event, document, performance
 ``cls``       the asserted zt class local name(s), e.g. ``SeniorHighSchool`` (sorted, ``|``-joined)
-``label_zh``, ``label_en``
+``cls_zh``, ``cls_en``  their ``rdfs:label`` in the ontology, e.g. 高中 / Senior high school
+``label_zh``, ``label_en``, ``alt_labels`` (``skos:altLabel``, e.g. 昭通一中)
 ``figures``   list of ``{"indicator_zh", "indicator_en", "as_stated", "value", "year", "period",
-              "quote"}`` for each ``zt:Observation`` whose ``zt:about`` is the node
+              "quote", "unit", "unit_zh", "unit_en", "kind" (level | change), "baseline_year",
+              "status", "status_zh", "status_en", "bound", "bound_zh", "bound_en"}`` for each
+              ``zt:Observation`` whose ``zt:about`` is the node; the ``_zh``/``_en`` names are the
+              labels of the ``zt:Unit``, ``zt:FactStatus`` and ``zt:Bound`` individuals in the ontology
 ``quotes``    the ``zt:quote`` of the facts whose ``rdf:subject`` is the node (sorted, unique)
+
+The graph's ``kind_labels`` (``G.graph``) name each kind in both languages from the ontology's
+class labels.
 
 Edges carry ``name`` (the short name below), ``predicate`` (the IRI) and ``quotes``; key = name.
 
@@ -438,8 +445,9 @@ def alliances(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     province hubs are left out. Alliance nodes carry ``members`` (the figure counting their member
     schools, or None); county and school nodes carry ``alliances`` (the alliances they belong to).
 
-    >>> A = alliances(synthetic(200, seed=1))
-    >>> sorted({k for _, k in A.nodes(data="kind")})
+    >>> G = synthetic(200, seed=1)
+    >>> G.remove_edges_from([(a, c, "covers") for a, c, k in list(G.edges(keys=True)) if k == "covers"][:1])
+    >>> sorted({k for _, k in alliances(G).nodes(data="kind")})
     ['alliance', 'division', 'school', 'unstated']
     """
     A = nx.MultiDiGraph()

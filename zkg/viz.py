@@ -15,7 +15,7 @@ written in about a second and stays usable.
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> G.add_node("a", kind="school", label_zh="<甲>", label_en="A", cls="School", figures=[], quotes=[])
->>> page = render_html(G, seed=1)
+>>> page = render_html(G, "all", seed=1)
 >>> "<甲>" in page, "\\\\u003c甲\\\\u003e" in page, "<script src" in page, "<link" in page
 (False, True, False, False)
 """
@@ -354,7 +354,9 @@ def _wrap(text: str, lang: str) -> str:
 
     if lang == "en":
         return "\n".join(textwrap.wrap(text, 24)) or text
-    return "\n".join(text[i:i + 12] for i in range(0, len(text), 12))
+    lines = -(-len(text) // 12)  # as few lines of at most 12 characters as fit, evenly filled
+    width = -(-len(text) // max(lines, 1))
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
 
 
 def draw(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0, lang: str = "zh", ax: Any = None):
