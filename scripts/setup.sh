@@ -3,6 +3,7 @@
 #   scripts/setup.sh          the package and its runtime dependencies (build, query, network, viz)
 #   scripts/setup.sh --test   also what the tests need: the Oxigraph server, the OWL reasoner's
 #                             Python side, Jupyter's kernel, Playwright, and Debian's chromium and Java
+#   scripts/setup.sh --lab    the package with JupyterLab and jupytext, to open the notebooks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,9 @@ if [ "${1:-}" = "--test" ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+elif [ "${1:-}" = "--lab" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[lab]"
+  echo "setup: open the notebooks with: .venv/bin/jupyter lab notebooks/"
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 fi

@@ -12,10 +12,17 @@ the same triples or as ``ontology=``). Node attributes:
 ``kind``      the class group: school, alliance, division, person, organisation, program,
               place, event, document, performance
 ``cls``       the asserted zt class local name(s), e.g. ``SeniorHighSchool`` (sorted, ``|``-joined)
-``label_zh``, ``label_en``
+``cls_zh``, ``cls_en``  their ``rdfs:label`` in the ontology, e.g. 高中 / Senior high school
+``label_zh``, ``label_en``, ``alt_labels`` (``skos:altLabel``, e.g. 昭通一中)
 ``figures``   list of ``{"indicator_zh", "indicator_en", "as_stated", "value", "year", "period",
-              "quote"}`` for each ``zt:Observation`` whose ``zt:about`` is the node
+              "quote", "unit", "unit_zh", "unit_en", "kind" (level | change), "baseline_year",
+              "status", "status_zh", "status_en", "bound", "bound_zh", "bound_en"}`` for each
+              ``zt:Observation`` whose ``zt:about`` is the node; the ``_zh``/``_en`` names are the
+              labels of the ``zt:Unit``, ``zt:FactStatus`` and ``zt:Bound`` individuals in the ontology
 ``quotes``    the ``zt:quote`` of the facts whose ``rdf:subject`` is the node (sorted, unique)
+
+The graph's ``kind_labels`` (``G.graph``) name each kind in both languages from the ontology's
+class labels.
 
 Edges carry ``name`` (the short name below), ``predicate`` (the IRI) and ``quotes``; key = name.
 
@@ -58,6 +65,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 import networkx as nx
@@ -66,8 +74,12 @@ __all__ = [
     "KINDS",
     "VIEWS",
     "EDGE_NAMES",
+    "UNSTATED",
     "project",
+    "load_network",
     "view",
+    "alliances",
+    "member_count",
     "find_node",
     "alliance_members",
     "alliance_leaders",
@@ -104,8 +116,14 @@ KINDS: dict[str, str] = {
     "place": ZT + "Place",
 }
 
-#: The views: which kinds each one keeps.
+#: The kind of the placeholder nodes of the alliances view ("counties not stated").
+UNSTATED = "unstated"
+
+#: The views: which kinds each one keeps. ``alliances`` (the default picture) is drawn apart
+#: by :func:`alliances`: leader → alliance → counties, one edge per leader, placeholders for
+#: counties the article does not give.
 VIEWS: dict[str, frozenset[str] | None] = {
+    "alliances": frozenset({"school", "alliance", "division", "place", UNSTATED}),
     # (+ the places that a school is located in, e.g. 北部新区敦煌路片区: see view())
     "school-network": frozenset({"school", "alliance", "division"}),
     "people": frozenset({"person", "organisation", "school"}),
@@ -189,6 +207,7 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
     types: dict[str, set[str]] = defaultdict(set)
     sub: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
+    alts: dict[str, set[str]] = defaultdict(set)
     rels: list[tuple[str, str, str, str]] = []  # (s, name, o, predicate)
     res: dict[str, dict[str, Any]] = defaultdict(dict)  # posts, memberships, facts, observations
 
@@ -206,6 +225,9 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
                     lang = (o.lang or "").split("-")[0] or "zh"
                     if lang in ("zh", "en"):  # first label wins unless prefLabel comes later
                         labels[s].setdefault(lang, o.value)
+            elif p == SKOS + "altLabel":
+                if isinstance(o, _Lit):
+                    alts[s].add(o.value)
             elif p in EDGE_NAMES:
                 if isinstance(o, str):
                     rels.append((s, EDGE_NAMES[p], o, p))
@@ -245,10 +267,14 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
         kind = min(groups, key=order.index)
         zt_cls = sorted(_local(c) for c in cls if c.startswith(ZT))
         lab = labels.get(node, {})
+        zt_iris = sorted(c for c in cls if c.startswith(ZT))
         G.add_node(
             node,
             kind=kind,
             cls="|".join(zt_cls),
+            cls_zh="|".join(labels.get(c, {}).get("zh") or _local(c) for c in zt_iris),
+            cls_en="|".join(labels.get(c, {}).get("en") or _local(c) for c in zt_iris),
+            alt_labels=sorted(alts.get(node, ())),
             county_level=bool(cls & _COUNTY_LEVEL),
             label_zh=lab.get("zh") or lab.get("en") or _local(node),
             label_en=lab.get("en") or lab.get("zh") or _local(node),
@@ -261,6 +287,10 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
             return ""
         lab = labels.get(iri, {})
         return lab.get(lang) or lab.get("zh") or lab.get("en") or _local(iri)
+
+    # The names of the kinds in both languages, from the ontology's class labels.
+    G.graph["kind_labels"] = {kind: (labels[iri]["zh"], labels[iri]["en"]) for kind, iri in KINDS.items()
+                              if "zh" in labels.get(iri, {}) and "en" in labels.get(iri, {})}
 
     # Quotes of facts, keyed by the reified (s, p, o) and by subject.
     fact_quotes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -313,6 +343,18 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
                 "period": str(r.get("periodLabel", "")),
                 "quote": " / ".join(r.get("quote", [])),
                 "fact": node,
+                # the unit, kind, baseline and status, with the ontology's labels of the individuals
+                "unit": _local(r["unit"]) if isinstance(r.get("unit"), str) else "",
+                "unit_zh": label(r.get("unit"), "zh"),
+                "unit_en": label(r.get("unit"), "en"),
+                "kind": _local(r["observationKind"]).lower() if isinstance(r.get("observationKind"), str) else "",
+                "baseline_year": str(r.get("baselineYear", "")),
+                "status": _local(r["status"]) if isinstance(r.get("status"), str) else "",
+                "status_zh": label(r.get("status"), "zh"),
+                "status_en": label(r.get("status"), "en"),
+                "bound": _local(r["bound"]) if isinstance(r.get("bound"), str) else "",
+                "bound_zh": label(r.get("bound"), "zh") if isinstance(r.get("bound"), str) else "",
+                "bound_en": label(r.get("bound"), "en") if isinstance(r.get("bound"), str) else "",
             })
 
     for (s, name, o), attrs in sorted(edges.items()):
@@ -337,10 +379,33 @@ _RESOURCE_PROPS = {
     ZT + "year": "year",
     ZT + "periodLabel": "periodLabel",
     ZT + "quote": "quote",
+    ZT + "unit": "unit",
+    ZT + "observationKind": "observationKind",
+    ZT + "baselineYear": "baselineYear",
+    ZT + "status": "status",
+    ZT + "bound": "bound",
     RDF + "subject": "subject",
     RDF + "predicate": "predicate",
     RDF + "object": "object",
 }
+
+
+def load_network(graph_dir: str | Path = "graph", ontology: str | Path | None = "ontology/zhaotong.ttl") -> nx.MultiDiGraph:
+    """Read the built graph (``zhaotong.nt`` or ``zhaotong.ttl`` in ``graph_dir``) and the
+    ontology's subclass axioms and labels, and :func:`project` them.
+
+    Raises :class:`zkg.store.StoreError` when there is no graph, ``OSError`` or ``SyntaxError``
+    when a file cannot be read. ``ontology=None`` projects the data alone.
+    """
+    import pyoxigraph as ox
+
+    from zkg.store import find_graph_file
+
+    path = find_graph_file(Path(graph_dir))
+    fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+    data = ox.parse(path=str(path), format=fmt)
+    onto = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology is not None else None
+    return project(data, onto)
 
 
 def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
@@ -351,6 +416,8 @@ def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
     """
     if name not in VIEWS:
         raise KeyError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
+    if name == "alliances":
+        return alliances(G)
     kinds = VIEWS[name]
     if kinds is None:
         return G.copy()
@@ -359,6 +426,67 @@ def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
         keep |= {o for s, o, k in G.edges(keys=True)
                  if k == "located-in" and G.nodes[s]["kind"] == "school" and G.nodes[o]["kind"] == "place"}
     return G.subgraph(keep).copy()
+
+
+def member_count(figures: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The figure that counts an alliance's member schools (a level in the unit ``Schools``)."""
+    hits = [f for f in figures if f.get("unit") == "Schools" and f.get("kind", "level") in ("level", "")]
+    return hits[0] if hits else None
+
+
+def alliances(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The alliances view: leader school → alliance → the counties it covers.
+
+    One ``leads`` edge per leader (the data has ``zt:leads``, ``org:memberOf`` and an
+    ``org:Membership`` for it; the edge keeps the membership's role and every quote), other
+    member schools with a ``member-of`` edge, the ``covers`` edges, and, for an alliance whose
+    counties the article does not give, a placeholder node of kind ``unstated`` (id
+    ``_:counties-not-stated/<alliance>``) linked by an edge marked ``unstated``. Prefecture and
+    province hubs are left out. Alliance nodes carry ``members`` (the figure counting their member
+    schools, or None); county and school nodes carry ``alliances`` (the alliances they belong to).
+
+    >>> G = synthetic(200, seed=1)
+    >>> G.remove_edges_from([(a, c, "covers") for a, c, k in list(G.edges(keys=True)) if k == "covers"][:1])
+    >>> sorted({k for _, k in alliances(G).nodes(data="kind")})
+    ['alliance', 'division', 'school', 'unstated']
+    """
+    A = nx.MultiDiGraph()
+    A.graph.update(G.graph)
+    ids = sorted((n for n, k in G.nodes(data="kind") if k == "alliance"), key=str)
+
+    def add(n: Any, alliance: Any, **extra: Any) -> None:
+        if n not in A:
+            A.add_node(n, **({**G.nodes[n], "alliances": []} if n in G else extra))
+        if alliance not in A.nodes[n].setdefault("alliances", []):
+            A.nodes[n]["alliances"].append(alliance)
+
+    for a in ids:
+        add(a, a)
+        A.nodes[a]["members"] = member_count(G.nodes[a].get("figures", []))
+        for s in sorted(G.predecessors(a), key=str):
+            if G.nodes[s]["kind"] != "school":
+                continue
+            edges = G[s][a]
+            leads = "leads" in edges or (edges.get("member-of", {}).get("role") == "AllianceLeader")
+            if not leads and "member-of" not in edges:
+                continue
+            quotes = sorted({q for d in edges.values() for q in d.get("quotes", [])})
+            role = edges.get("member-of", {})
+            add(s, a)
+            name = "leads" if leads else "member-of"
+            A.add_edge(s, a, key=name, name=name, predicate=(edges.get(name) or role).get("predicate", ""),
+                       role=role.get("role", ""), role_zh=role.get("role_zh", ""),
+                       role_en=role.get("role_en", ""), quotes=quotes)
+        covered = sorted((o for o in G.successors(a) if "covers" in G[a][o]), key=str)
+        for c in covered:
+            add(c, a)
+            A.add_edge(a, c, key="covers", **G[a][c]["covers"])
+        if not covered:
+            ph = f"_:counties-not-stated/{_local(a)}"
+            add(ph, a, kind=UNSTATED, cls="", cls_zh="", cls_en="", alt_labels=[],
+                label_zh="区县未说明", label_en="counties not stated", figures=[], quotes=[])
+            A.add_edge(a, ph, key="covers", name="covers", predicate="", quotes=[], unstated=True)
+    return A
 
 
 def find_node(G: nx.MultiDiGraph, text: str) -> str:
@@ -498,17 +626,49 @@ def components(G: nx.MultiDiGraph) -> list[list[str]]:
     return sorted(comps, key=lambda c: (-len(c), c[0]))
 
 
-def for_export(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes are all strings/bools, as GraphML and GEXF need."""
+def for_export(G: nx.MultiDiGraph, positions: dict[Any, tuple[float, float]] | None = None,
+               colours: dict[Any, tuple[str, str]] | None = None, gexf: bool = False) -> nx.MultiDiGraph:
+    """A copy whose attributes are all strings, numbers or bools, as GraphML and GEXF need.
+
+    With ``positions`` (pixels, y down, e.g. :func:`zkg.viz.layout`) and ``colours`` (fill, border
+    as ``#rrggbb``, e.g. :func:`zkg.viz.node_colours`), each node carries them so that Gephi opens
+    the file laid out: as GEXF ``viz:position``/``viz:color``/``viz:size`` when ``gexf``, else as
+    the attributes ``x``, ``y``, ``r``, ``g``, ``b`` and ``color`` that Gephi's GraphML reader takes.
+    ``y`` is flipped (up is up in Gephi).
+    """
     H = nx.MultiDiGraph()
     for n, d in G.nodes(data=True):
-        H.add_node(n, kind=d["kind"], cls=d["cls"], label=d["label_zh"], label_zh=d["label_zh"],
-                   label_en=d["label_en"],
-                   figures="; ".join(f"{f['indicator_zh']} {f['as_stated']}" for f in d["figures"]),
-                   quotes=" / ".join(d["quotes"]))
+        members = d.get("members") or {}
+        attrs: dict[str, Any] = dict(
+            kind=d["kind"], cls=d.get("cls", ""), label=d["label_zh"], label_zh=d["label_zh"],
+            label_en=d["label_en"],
+            figures="; ".join(f"{f['indicator_zh']} {f['as_stated']}" for f in d.get("figures", [])),
+            quotes=" / ".join(d.get("quotes", [])))
+        if "alliances" in d:
+            attrs["alliances"] = " ".join(str(a) for a in d["alliances"])
+        if d["kind"] == "alliance" and "members" in d:
+            attrs["members"] = members.get("as_stated") or members.get("value") or "not stated"
+        viz: dict[str, Any] = {}
+        if positions is not None and n in positions:
+            x, y = positions[n]
+            if gexf:
+                viz["position"] = {"x": float(x), "y": -float(y), "z": 0.0}
+            else:
+                attrs["x"], attrs["y"] = float(x), -float(y)
+        if colours is not None and n in colours:
+            fill = colours[n][0]
+            r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+            if gexf:
+                viz["color"] = {"r": r, "g": g, "b": b, "a": 1.0}
+            else:
+                attrs.update(r=r, g=g, b=b, color=fill)
+        if viz:
+            viz["size"] = 20.0 if d["kind"] == "alliance" else 12.0
+            attrs["viz"] = viz
+        H.add_node(n, **attrs)
     for s, o, k, d in G.edges(keys=True, data=True):
-        H.add_edge(s, o, key=k, label=k, name=k, predicate=d["predicate"], role=d.get("role", ""),
-                   quotes=" / ".join(d.get("quotes", [])))
+        H.add_edge(s, o, key=k, label=k, name=k, predicate=d.get("predicate", ""), role=d.get("role", ""),
+                   quotes=" / ".join(d.get("quotes", [])), unstated=bool(d.get("unstated")))
     return H
 
 

@@ -15,7 +15,7 @@ written in about a second and stays usable.
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> G.add_node("a", kind="school", label_zh="<甲>", label_en="A", cls="School", figures=[], quotes=[])
->>> page = render_html(G, seed=1)
+>>> page = render_html(G, "all", seed=1)
 >>> "<甲>" in page, "\\\\u003c甲\\\\u003e" in page, "<script src" in page, "<link" in page
 (False, True, False, False)
 """
@@ -32,14 +32,16 @@ from typing import Any
 
 import networkx as nx
 
-from zkg.network import VIEWS, view as _view
+from zkg.network import UNSTATED, VIEWS, view as _view
 
-__all__ = ["render_html", "vis_assets", "layout_large", "LARGE", "KIND_STYLE", "EDGE_LABELS"]
+__all__ = ["render_html", "vis_assets", "layout", "layout_large", "layout_alliances", "alliance_order",
+           "node_colours", "draw", "LARGE", "KIND_STYLE", "EDGE_LABELS", "ALLIANCE_COLOURS"]
 
 #: Above this many nodes physics is off and positions come from :func:`layout_large`.
 LARGE = 2000
 
-#: kind → (colour, border, vis shape, zh, en); the legend follows this order.
+#: kind → (colour, border, vis shape, zh, en); the legend follows this order. The zh/en names
+#: are fallbacks: a projected graph carries the ontology's class labels (``G.graph["kind_labels"]``).
 KIND_STYLE: dict[str, tuple[str, str, str, str, str]] = {
     "school": ("#4e79a7", "#2c4a6b", "dot", "学校", "school"),
     "alliance": ("#e15759", "#8c2a2c", "star", "教研联盟", "alliance"),
@@ -51,11 +53,15 @@ KIND_STYLE: dict[str, tuple[str, str, str, str, str]] = {
     "event": ("#ff9da7", "#9c5b62", "star", "活动", "event"),
     "document": ("#9c755f", "#5c4537", "square", "文件", "document"),
     "performance": ("#bab0ac", "#6e6764", "ellipse", "节目", "performance"),
+    UNSTATED: ("#ffffff", "#888888", "box", "未说明", "not stated"),
 }
+
+#: Colours of the alliances in the alliances view (in the order of :func:`alliance_order`).
+ALLIANCE_COLOURS = ("#e15759", "#f28e2b", "#76b7b2", "#b07aa1", "#edc948", "#9c755f")
 
 #: edge name → (zh, en) shown on edges and in tooltips.
 EDGE_LABELS: dict[str, tuple[str, str]] = {
-    "leads": ("牵头", "leads"), "member-of": ("成员", "member of"), "covers": ("覆盖", "covers"),
+    "leads": ("盟主", "leads"), "member-of": ("成员", "member of"), "covers": ("覆盖", "covers"),
     "located-in": ("位于", "located in"), "part-of": ("隶属", "part of"),
     "holds-post-at": ("任职", "holds post at"), "runs": ("实施", "runs"),
     "supplies": ("输送学生", "supplies"), "manages": ("管理", "manages"),
@@ -65,11 +71,16 @@ EDGE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 _VIEW_TITLES = {
+    "alliances": ("昭通高中教研联盟", "Zhaotong teaching-research alliances"),
     "school-network": ("昭通学校网络", "Zhaotong school network"),
     "people": ("人物与机构", "People and organisations"),
     "programs": ("项目与成效", "Programs and outcomes"),
     "all": ("昭通教育知识图谱", "Zhaotong education knowledge graph"),
 }
+
+#: A part-of edge into a node that has at least this many is a "hub" edge (昭通市's 隶属),
+#: hidden until the reader asks for it.
+HUB = 5
 
 
 @lru_cache(maxsize=1)
@@ -126,26 +137,134 @@ def layout_large(G: nx.Graph, seed: int = 0) -> dict[Any, tuple[float, float]]:
     return pos
 
 
+def alliance_order(G: nx.Graph) -> list[Any]:
+    """The alliances of ``G``, those with the most covered counties first, then by name."""
+    def stated(a: Any) -> int:
+        return sum(1 for o in G.successors(a) if G.nodes[o].get("kind") != UNSTATED)
+    return sorted((n for n, k in G.nodes(data="kind") if k == "alliance"),
+                  key=lambda a: (-stated(a), G.nodes[a].get("label_zh", ""), str(a)))
+
+
+def layout_alliances(G: nx.Graph, row: float = 80.0, gap: float = 110.0,
+                     columns: tuple[float, float, float] = (0.0, 330.0, 660.0)) -> dict[Any, tuple[float, float]]:
+    """Positions for the alliances view: one band per alliance, schools left, the alliance in the
+    middle, the counties it covers (or the placeholder) right. Deterministic: no seed needed.
+    Nodes outside any band (none in a view from :func:`zkg.network.alliances`) are left out.
+    """
+    pos: dict[Any, tuple[float, float]] = {}
+    y = 0.0
+    for a in alliance_order(G):
+        left = sorted(G.predecessors(a), key=lambda s: ("leads" not in G[s][a], str(s)))
+        right = sorted(G.successors(a), key=lambda c: (G.nodes[c].get("label_zh", ""), str(c)))
+        band = row * max(len(left), len(right), 1)
+        centre = y + band / 2
+        for col, items in ((0, left), (2, right)):
+            for i, n in enumerate(items):
+                pos.setdefault(n, (columns[col], round(centre + (i - (len(items) - 1) / 2) * row, 1)))
+        pos[a] = (columns[1], round(centre, 1))
+        y += band + gap
+    return pos
+
+
+def layout(G: nx.Graph, view: str = "alliances", seed: int = 0) -> dict[Any, tuple[float, float]]:
+    """Seeded positions (in pixels) for a view of a graph: :func:`layout_alliances` for the
+    alliances view, :func:`layout_large` above :data:`LARGE` nodes, else a spring layout
+    (``networkx.spring_layout`` with ``seed``, on the nodes and edges in sorted order).
+    """
+    if view == "alliances":
+        pos = layout_alliances(G)
+        if len(pos) == G.number_of_nodes():
+            return pos
+    if G.number_of_nodes() > LARGE:
+        return layout_large(G, seed)
+    S = nx.Graph()
+    S.add_nodes_from(sorted(G.nodes, key=str))
+    S.add_edges_from(sorted({tuple(sorted((u, v), key=str)) for u, v in G.edges()}, key=str))
+    raw = nx.spring_layout(S, seed=seed, k=1.5 / math.sqrt(max(S.number_of_nodes(), 1)))
+    scale = 60.0 * math.sqrt(max(S.number_of_nodes(), 1))
+    return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in raw.items()}
+
+
+def node_colours(G: nx.Graph, view: str = "alliances") -> dict[Any, tuple[str, str]]:
+    """(fill, border) per node: the kind's colours, or in the alliances view the alliance's colour
+    for alliances and the counties they cover (a placeholder: white with the alliance's border)."""
+    out = {}
+    for n, d in G.nodes(data=True):
+        colour, border, *_ = KIND_STYLE.get(d.get("kind"), ("#cccccc", "#777777"))
+        out[n] = (colour, border)
+    if view == "alliances":
+        for i, a in enumerate(alliance_order(G)):
+            c = ALLIANCE_COLOURS[i % len(ALLIANCE_COLOURS)]
+            for n in [a, *G.successors(a)]:
+                kind = G.nodes[n].get("kind")
+                if kind == UNSTATED:
+                    out[n] = ("#ffffff", c)
+                elif kind != "school" and out[n][0] == KIND_STYLE.get(kind, ("",))[0]:  # first alliance wins
+                    out[n] = (c, _darker(c))
+    return out
+
+
+def _darker(colour: str, f: float = 0.6) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(int(r * f), int(g * f), int(b * f))
+
+
+def _kind_names(G: nx.Graph, kind: str) -> tuple[str, str]:
+    names = G.graph.get("kind_labels", {})
+    if kind in names:
+        return tuple(names[kind])  # type: ignore[return-value]
+    style = KIND_STYLE.get(kind)
+    return (style[3], style[4]) if style else (kind, kind)
+
+
 def _json_for_script(obj: Any) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_html(graph: nx.MultiDiGraph, view: str = "all", seed: int = 0,
+_FIGURE_KEYS = ("indicator_zh", "indicator_en", "as_stated", "value", "year", "period", "quote", "unit_zh",
+                "unit_en", "kind", "baseline_year", "status", "status_zh", "status_en", "bound", "bound_zh",
+                "bound_en")
+
+
+def _figure(f: dict[str, Any]) -> dict[str, Any]:
+    return {k: f[k] for k in _FIGURE_KEYS if f.get(k)}
+
+
+def _merged_edges(G: nx.MultiDiGraph) -> list[tuple[Any, Any, str, dict[str, Any]]]:
+    """The edges to draw: a leader's ``member-of`` (role 盟主) folds into its ``leads`` edge."""
+    out = []
+    for s, o, k, d in G.edges(keys=True, data=True):
+        keys = G[s][o]
+        if k == "member-of" and "leads" in keys:
+            continue
+        if k == "leads" and "member-of" in keys:
+            m = keys["member-of"]
+            d = {**d, "role": m.get("role", ""), "role_zh": m.get("role_zh", ""), "role_en": m.get("role_en", ""),
+                 "quotes": sorted(set(d.get("quotes", [])) | set(m.get("quotes", [])))}
+        out.append((s, o, k, d))
+    return out
+
+
+def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
                 iterations: int = 300) -> str:
     """One self-contained HTML page showing ``view`` of ``graph`` (see :data:`zkg.network.VIEWS`).
 
     ``graph`` is a :func:`zkg.network.project` result (nodes need ``kind``, ``label_zh``,
     ``label_en``; ``cls``, ``figures``, ``quotes`` are optional). The same graph, view and seed
-    give the same bytes.
+    give the same bytes. The alliances view and large graphs are laid out here (physics off);
+    other views settle with vis physics from ``seed``.
     """
     if view not in VIEWS:
         raise KeyError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     G = graph if view == "all" else _view(graph, view)
     large = G.number_of_nodes() > LARGE
+    positioned = large or view == "alliances"
     order = sorted(G.nodes, key=str)
     index = {n: i for i, n in enumerate(order)}
-    pos = layout_large(G, seed) if large else {}
+    pos = (layout_large(G, seed) if large else layout(G, view, seed)) if positioned else {}
+    colours = node_colours(G, view)
+    default_colours = {k: (v[0], v[1]) for k, v in KIND_STYLE.items()}
     counts: dict[str, int] = {}
     nodes = []
     for n in order:
@@ -156,17 +275,27 @@ def render_html(graph: nx.MultiDiGraph, view: str = "all", seed: int = 0,
                                "zh": d.get("label_zh") or str(n), "en": d.get("label_en") or str(n)}
         if isinstance(n, str) and n.startswith("http"):
             rec["iri"] = n
-        for key in ("cls", "figures", "quotes"):
+        for key in ("cls", "cls_zh", "cls_en", "quotes"):
             if d.get(key):
-                rec[key] = [{k: v for k, v in f.items() if k != "fact"} for f in d[key]] \
-                    if key == "figures" else d[key]
-        if large:
+                rec[key] = d[key]
+        if d.get("alt_labels"):
+            rec["alt"] = d["alt_labels"]
+        if d.get("figures"):
+            rec["figures"] = [_figure(f) for f in d["figures"]]
+        if kind == "alliance" and view == "alliances":
+            rec["members"] = _figure(d["members"]) if d.get("members") else None
+        if colours[n] != default_colours.get(kind):
+            rec["color"], rec["border"] = colours[n]
+        if positioned:
             rec["x"], rec["y"] = pos[n]
         nodes.append(rec)
+    part_of_in: dict[Any, int] = {}
+    for _, o, k in G.edges(keys=True):
+        if k == "part-of":
+            part_of_in[o] = part_of_in.get(o, 0) + 1
     edges = []
     seen_pairs: dict[tuple[int, int], int] = {}
-    for s, o, k, d in sorted(G.edges(keys=True, data=True),
-                             key=lambda e: (index[e[0]], index[e[1]], str(e[2]))):
+    for s, o, k, d in sorted(_merged_edges(G), key=lambda e: (index[e[0]], index[e[1]], str(e[2]))):
         rec = {"from": index[s], "to": index[o], "name": d.get("name", k)}
         pair = (min(index[s], index[o]), max(index[s], index[o]))
         seen_pairs[pair] = seen_pairs.get(pair, -1) + 1
@@ -177,16 +306,28 @@ def render_html(graph: nx.MultiDiGraph, view: str = "all", seed: int = 0,
             rec["role"] = role if d.get("role_en") in (None, "", role) else f"{role} · {d['role_en']}"
         if d.get("quotes"):
             rec["quotes"] = d["quotes"]
+        if d.get("unstated"):
+            rec["unstated"] = True
+        if k == "part-of" and part_of_in.get(o, 0) >= HUB:
+            rec["hub"] = True
         edges.append(rec)
-    kinds = [{"name": k, "color": c, "border": b, "shape": sh, "zh": zh, "en": en, "count": counts[k]}
-             for k, (c, b, sh, zh, en) in KIND_STYLE.items() if k in counts]
-    kinds += [{"name": k, "color": "#cccccc", "border": "#777777", "shape": "dot", "zh": k, "en": k,
-               "count": counts[k]} for k in sorted(counts) if k not in KIND_STYLE]
+    kinds = []
+    for k in [*KIND_STYLE, *sorted(set(counts) - set(KIND_STYLE))]:
+        if k not in counts:
+            continue
+        c, b, sh, *_ = KIND_STYLE.get(k, ("#cccccc", "#777777", "dot"))
+        zh, en = _kind_names(G, k)
+        kinds.append({"name": k, "color": c, "border": b, "shape": sh, "zh": zh, "en": en, "count": counts[k]})
+    key = []
+    if view == "alliances":
+        for a in alliance_order(G):
+            key.append({"id": index[a], "color": colours[a][0], "zh": G.nodes[a]["label_zh"],
+                        "en": G.nodes[a]["label_en"]})
     title_zh, title_en = _VIEW_TITLES.get(view, (view, view))
     data = {
         "title_zh": title_zh, "title_en": title_en, "view": view, "seed": seed,
-        "iterations": iterations, "large": large, "edgeLabels": len(edges) <= 300,
-        "kinds": kinds, "nodes": nodes, "edges": edges,
+        "iterations": iterations, "large": large, "positioned": positioned,
+        "edgeLabels": len(edges) <= 300, "kinds": kinds, "allianceKey": key, "nodes": nodes, "edges": edges,
         "edgeNames": {k: {"zh": zh, "en": en} for k, (zh, en) in EDGE_LABELS.items()},
     }
     js, css = vis_assets()
@@ -202,3 +343,85 @@ _PLACEHOLDER = re.compile(r"@@(TITLE|VIS_CSS|VIS_JS|DATA)@@")
 
 def _html_text(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKERS = {"dot": "o", "star": "*", "square": "s", "triangle": "^", "triangleDown": "v", "diamond": "D",
+            "hexagon": "h", "ellipse": "o", "box": "s"}
+
+
+def _wrap(text: str, lang: str) -> str:
+    import textwrap
+
+    if lang == "en":
+        return "\n".join(textwrap.wrap(text, 24)) or text
+    lines = -(-len(text) // 12)  # as few lines of at most 12 characters as fit, evenly filled
+    width = -(-len(text) // max(lines, 1))
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def draw(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0, lang: str = "zh", ax: Any = None):
+    """A static matplotlib drawing of a view, with the page's layout, colours, shapes and labels.
+
+    Returns the matplotlib ``Figure``. Labels are wrapped and drawn under their nodes; pass a CJK
+    font in ``matplotlib.rcParams["font.family"]`` for Chinese labels.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    G = graph if view == "all" else _view(graph, view)
+    pos = layout(G, view, seed)
+    colours = node_colours(G, view)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 7.5))
+    fig = ax.figure
+    label = "label_zh" if lang == "zh" else "label_en"
+    drawn = _merged_edges(G)
+    for s, o, k, d in drawn:
+        (x0, y0), (x1, y1) = pos[s], pos[o]
+        ax.annotate("", xy=(x1, -y1), xytext=(x0, -y0),
+                    arrowprops=dict(arrowstyle="-|>", color="#8a9a9a", lw=1.0, shrinkA=12, shrinkB=12,
+                                    linestyle="--" if d.get("unstated") else "-"))
+        if len(drawn) <= 40:
+            name = EDGE_LABELS.get(k, (k, k))[0 if lang == "zh" else 1]
+            ax.text((x0 + x1) / 2, -(y0 + y1) / 2, name, fontsize=9, color="#345", ha="center", va="center",
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+    for n, d in G.nodes(data=True):
+        x, y = pos[n]
+        kind = d.get("kind")
+        fill, border = colours[n]
+        text = d.get(label) or str(n)
+        if kind == "alliance" and view == "alliances":
+            m = d.get("members")
+            text = _wrap(text, lang) + "\n" + (
+                ("成员 " if lang == "zh" else "members: ") + (
+                    (m.get("as_stated") or m["value"]) if lang == "zh" else f"{m['value']} {m.get('unit_en', '')}".strip())
+                if m else ("成员数未说明" if lang == "zh" else "members not stated"))
+        else:
+            text = _wrap(text, lang)
+        if kind == UNSTATED:
+            ax.text(x, -y, text, fontsize=10, color="#555", ha="center", va="center",
+                    bbox=dict(boxstyle="round,pad=0.4", fc="white", ec=border, ls="--", lw=1.5))
+            continue
+        shape = KIND_STYLE.get(kind, ("", "", "dot"))[2]
+        ax.scatter([x], [-y], s=420 if kind == "alliance" else 220, marker=_MARKERS.get(shape, "o"), c=fill,
+                   edgecolors=border, linewidths=1, zorder=3)
+        ax.text(x, -y - 22, text, fontsize=10, ha="center", va="top", zorder=4, linespacing=1.15)
+    xs = [p[0] for p in pos.values()] or [0.0]
+    ys = [-p[1] for p in pos.values()] or [0.0]
+    ax.set_xlim(min(xs) - 130, max(xs) + 130)
+    ax.set_ylim(min(ys) - 110, max(ys) + 40)
+    handles = []
+    for k in [k for k in KIND_STYLE if any(kk == k for _, kk in G.nodes(data="kind"))]:
+        c, b, shape, *_ = KIND_STYLE[k]
+        zh_name, en_name = _kind_names(G, k)
+        by_alliance = view == "alliances" and k in ("alliance", "division")
+        handles.append(Line2D([], [], ls="", marker=_MARKERS.get(shape, "o"), markersize=10,
+                              markerfacecolor="#dddddd" if by_alliance or k == UNSTATED else c,
+                              markeredgecolor=b, label=zh_name if lang == "zh" else en_name))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=9,
+              frameon=False)
+    title = _VIEW_TITLES.get(view, (view, view))[0 if lang == "zh" else 1]
+    ax.set_title(title)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig

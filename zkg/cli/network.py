@@ -15,7 +15,7 @@ import networkx as nx
 
 from zkg import network as net
 from zkg.cli import cli
-from zkg.store import IRI, Result, StoreError, find_graph_file
+from zkg.store import IRI, Result, StoreError
 from zkg.table import FORMATS, format_result
 
 __all__ = ["network", "viz"]
@@ -31,29 +31,23 @@ def _default_dir(name: str) -> Path:
 
 
 def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
-    """Read the graph file (and the ontology's subclass axioms) and project it."""
-    import pyoxigraph as ox
-
-    try:
-        path = find_graph_file(graph_dir or _default_dir("graph"))
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    """Read the graph file (and the ontology's subclass axioms and labels) and project it."""
+    graph_dir = graph_dir or _default_dir("graph")
     if ontology is None:
         cand = _default_dir("ontology") / "zhaotong.ttl"
         ontology = cand if cand.is_file() else None
-    fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
     try:
-        data = ox.parse(path=str(path), format=fmt)
-        onto = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology else None
-        return net.project(data, onto)
+        return net.load_network(graph_dir, ontology)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     except (SyntaxError, OSError) as exc:
-        raise click.ClickException(f"cannot read {path}: {str(exc).splitlines()[0]}: rebuild with `zkg build`") from None
+        raise click.ClickException(f"cannot read {graph_dir}: {str(exc).splitlines()[0]}: rebuild with `zkg build`") from None
 
 
 def graph_options(f):
     """--graph-dir, --ontology and --view, shared by `network` and `viz`."""
     f = click.option("--view", type=click.Choice(list(net.VIEWS)), default=None,
-                     help="Which part of the graph: school-network, people, programs or all.")(f)
+                     help="Which part of the graph: alliances, school-network, people, programs or all.")(f)
     f = click.option("--ontology", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
                      help="Ontology with the subclass axioms (default: ./ontology/zhaotong.ttl).")(f)
     f = click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -68,22 +62,26 @@ format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS)
 @cli.group(invoke_without_command=True)
 @graph_options
 @click.option("--export", type=click.Choice(EXPORTS), default=None,
-              help="Write the (view of the) network for Gephi or Cytoscape instead of answering.")
+              help="Write the view (default: alliances) laid out and coloured, for Gephi or Cytoscape, "
+                   "instead of answering.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write with --export.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed of --export.")
 @click.pass_context
-def network(ctx, graph_dir, ontology, view, export, output):
+def network(ctx, graph_dir, ontology, view, export, output, seed):
     """Answer relational questions with NetworkX, or export the network.
 
     \b
     Questions: alliance-members, alliance-leaders, alliance-counties,
     schools-per-county, path A B, central [--kind K] [-k N], components.
-    Options before the question apply to it (--graph-dir, --view).
+    Options before the question apply to it (--graph-dir, --view; questions
+    default to --view all, --export to --view alliances).
 
     \b
     Example:
         zkg network alliance-members
         zkg network --view people central --kind person -k 5
+        zkg network --export gexf -o alliances.gexf
         zkg network --export graphml -o zhaotong.graphml --view school-network
     """
     ctx.obj = functools.lru_cache(maxsize=1)(
@@ -96,12 +94,17 @@ def network(ctx, graph_dir, ontology, view, export, output):
         raise click.UsageError("name a question (see `zkg network --help`) or give --export graphml|gexf -o FILE")
     if output is None:
         raise click.UsageError(f"--export {export} needs -o FILE, e.g. -o zhaotong.{export}")
-    G = net.for_export(ctx.obj())
+    from zkg.viz import layout, node_colours
+
+    view = view or "alliances"
+    V = net.view(_load(graph_dir, ontology), view)
+    G = net.for_export(V, layout(V, view, seed), node_colours(V, view), gexf=export == "gexf")
     try:
         (nx.write_graphml if export == "graphml" else nx.write_gexf)(G, output)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}: choose another -o FILE") from None
-    click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges ({export})", err=True)
+    click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges "
+               f"({export}, view {view})", err=True)
 
 
 def _iri(n: str) -> IRI:
@@ -251,16 +254,17 @@ def viz(graph_dir, ontology, view, output, seed):
 
     Nodes are coloured and shaped by class, with a legend that filters, a 中文/English
     switch, and tooltips with each entity's figures and the article's words.
-    --view defaults to school-network here (and to all for `zkg network`).
+    --view defaults to alliances here (leader school → alliance → counties covered).
 
     \b
     Example:
+        zkg viz -o alliances.html
         zkg viz -o school_network.html --view school-network
     """
     from zkg.viz import render_html
 
     G = _load(graph_dir, ontology)
-    page = render_html(G, view or "school-network", seed=seed)
+    page = render_html(G, view or "alliances", seed=seed)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:
