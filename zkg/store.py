@@ -435,10 +435,20 @@ class _Job:
     def interrupt(self) -> None:
         self.cancelled.set()
         with self.lock:
-            if self.interruptible and self.thread is not None and self.thread.is_alive():
+            if not (self.interruptible and self.thread is not None and self.thread.is_alive()):
+                return
+        # An exception raised this way can be swallowed (e.g. inside a gc callback): repeat it a
+        # few times until the worker has left the engine (it clears ``interruptible`` on its way out).
+        threading.Thread(target=self._keep_interrupting, name="zkg-stop", daemon=True).start()
+
+    def _keep_interrupting(self, tries: int = 50, pause: float = 0.1) -> None:
+        for _ in range(tries):
+            with self.lock:
+                if not (self.interruptible and self.thread is not None and self.thread.is_alive()):
+                    return
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread.ident),
                                                            ctypes.py_object(_Abandoned))
-                self.interruptible = False
+            time.sleep(pause)
 
 
 def _interruptible() -> None:
@@ -459,14 +469,18 @@ def _run_with_deadline(work: Callable[[threading.Event], Result], timeout: float
     done, job = threading.Event(), _Job()
 
     def run() -> None:
-        _Job.local.job = job
         try:
-            box["result"] = work(job.cancelled)
-        except BaseException as exc:  # handed to the waiting thread, re-raised there
-            box["error"] = _without_frames(exc)
+            _Job.local.job = job
+            try:
+                box["result"] = work(job.cancelled)
+            except BaseException as exc:  # handed to the waiting thread, re-raised there
+                box["error"] = _without_frames(exc)
+            finally:
+                with job.lock:
+                    job.interruptible = False
+        except _Abandoned:  # arrived on the way out: nothing left to stop
+            pass
         finally:
-            with job.lock:
-                job.interruptible = False
             done.set()
 
     job.thread = threading.Thread(target=run, name="zkg-query", daemon=True)
@@ -617,26 +631,29 @@ class Store:
                     continue
 
         def work() -> None:
-            _Job.local.job = job
             try:
-                with self._translated():
-                    columns, rows, _ = self._rows(text, prepared)
-                    put(("columns", columns))
-                    batch: list[tuple] = []
-                    for row in rows:
-                        if cancelled.is_set():
-                            return
-                        batch.append(row)
-                        if len(batch) >= 1000:
-                            put(("rows", batch))
-                            batch = []
-                    put(("rows", batch))
-                    put(("end", None))
-            except BaseException as exc:  # handed to the reading thread
-                put(("error", _without_frames(exc)))
-            finally:
-                with job.lock:
-                    job.interruptible = False
+                _Job.local.job = job
+                try:
+                    with self._translated():
+                        columns, rows, _ = self._rows(text, prepared)
+                        put(("columns", columns))
+                        batch: list[tuple] = []
+                        for row in rows:
+                            if cancelled.is_set():
+                                return
+                            batch.append(row)
+                            if len(batch) >= 1000:
+                                put(("rows", batch))
+                                batch = []
+                        put(("rows", batch))
+                        put(("end", None))
+                except BaseException as exc:  # handed to the reading thread
+                    put(("error", _without_frames(exc)))
+                finally:
+                    with job.lock:
+                        job.interruptible = False
+            except _Abandoned:  # arrived on the way out: nothing left to stop
+                pass
 
         job.thread = threading.Thread(target=work, name="zkg-stream", daemon=True)
         job.thread.start()
