@@ -163,8 +163,8 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         zkg query fact-words --param fact=ztd:fact/fig-p09-education-investment-3y --format md
         zkg query investment -f csv --bom > investment.csv
         zkg query --all --out-dir answers -f csv
-        zkg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s a zt:School }' --engine rdflib
-        zkg query -e 'DESCRIBE ztd:person/zhou-shibi'
+        zkg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s a/rdfs:subClassOf* zt:School }' --engine rdflib
+        zkg query -e 'DESCRIBE ?p WHERE { ?p rdfs:label "周世碧"@zh }'
         zkg query --all -f json --endpoint http://127.0.0.1:7878/query
     """
     chosen = sum(bool(x) for x in (name, text, list_, all_))
