@@ -34,21 +34,7 @@ def minted(space: str, key: str) -> URIRef:
     return ZTD[f"{space}/{key}"]
 
 # The fixed prefixes of every file we write (Turtle, queries). Order is the order they are printed.
-PREFIXES: dict[str, str] = {
-    "zt": ZT_IRI,
-    "ztd": ZTD_IRI,
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "foaf": str(FOAF),
-    "qb": "http://purl.org/linked-data/cube#",
-}
+from zkg.prefixes import PREFIXES  # noqa: E402  (the one table, in a module that imports nothing)
 DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
                 OWL.NamedIndividual, RDF.Property, RDFS.Class)
 

@@ -307,7 +307,7 @@ def test_a_parameter_the_query_does_not_use_is_an_error_everywhere(engine):
 def test_all_with_a_parameter_applies_it_or_refuses():
     done = run_zkg("query", "--all", "--param", "nothing=1")
     assert done.returncode == 2 and "no named question takes it" in done.stderr
-    done = run_zkg("query", "--all", "--param", "alliance=ztd:alliance/zhaotong-no1", "-f", "csv")
+    done = run_zkg("query", "--all", "--param", "alliance=ztd:alliance/zhaotong-no1", "-f", "md")
     assert done.returncode == 0 and "zhaotong-no2" not in done.stdout.split("## alliance-members")[1].split("##")[0]
 
 

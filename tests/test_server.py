@@ -83,7 +83,7 @@ def test_push_replaces_the_graph_whole(server, embedded):
 
 def test_cli_query_on_endpoint(server):
     done = run_zkg("query", "alliance-members", "--endpoint", f"{server}/query", "--format", "csv")
-    assert done.returncode == 0 and "alliance,allianceZh,school" in done.stdout
+    assert done.returncode == 0 and "alliance,allianceZh,allianceEn,school" in done.stdout
 
 
 def test_server_down_is_one_line():
@@ -160,3 +160,13 @@ def test_push_rejected_is_one_line(stub):
     done = run_zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
                    "--graph-dir", str(FIXTURE))
     assert done.returncode == 1 and "refused the graph: HTTP 403" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_names_resolve_on_the_server(server):
+    """The resolver reads names with one query, so it works on an endpoint as on the embedded store."""
+    done = run_zkg("query", "alliance-counties", "--param", "alliance=昭通一中", "--endpoint", f"{server}/query",
+                   "-f", "csv")
+    assert done.returncode == 0, done.stderr
+    assert [line.split(",")[4] for line in done.stdout.splitlines()[1:]] == ["昭阳区", "鲁甸县", "巧家县", "彝良县"]
+    shown = run_zkg("show", "周世碧", "--endpoint", f"{server}/query")
+    assert shown.returncode == 0 and "昭通市教育体育局局长周世碧" in shown.stdout and "人物" in shown.stdout

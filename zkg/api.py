@@ -1,5 +1,8 @@
 """The notebook API: open the graph, ask named questions, get rows or a DataFrame.
 
+Wherever a question wants a thing (an IRI parameter), a name does too: ``g.ask("alliance-counties",
+alliance="昭通一中")`` (see :mod:`zkg.lookup`); ad-hoc SPARQL gets the project's prefixes.
+
 >>> g = open_graph(data='<https://e/a> <https://e/p> "x" .', queries={})
 >>> g.sparql("SELECT ?o WHERE { ?s ?p ?o }").rows
 [('x',)]
@@ -10,8 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+from zkg.adhoc import prepare_adhoc
 from zkg.catalogue import Catalogue, Question
-from zkg.store import Result, Store, open_store
+from zkg.lookup import Resolver
+from zkg.store import IRI, Result, Store, open_store
 
 __all__ = ["Graph", "open_graph", "read_queries"]
 
@@ -27,33 +32,39 @@ class Graph:
     def __init__(self, store: Store, catalogue: Catalogue) -> None:
         self.store = store
         self.catalogue = catalogue
+        self.resolver = Resolver(store)
 
     def question(self, name: str) -> Question:
         """The named question (closest names suggested when unknown)."""
         return self.catalogue.get(name)
 
+    def resolve(self, name: str, cls: str | None = None) -> IRI:
+        """The IRI of the thing called ``name`` (an IRI or CURIE is returned as it is)."""
+        return self.resolver(name, cls)
+
     def result(self, name: str, **params: Any) -> Result:
-        """Run a named question with parameters; the full :class:`~zkg.store.Result`."""
+        """Run a named question with parameters (IRIs, CURIEs or names); the full :class:`~zkg.store.Result`."""
         q = self.catalogue.get(name)
-        return self.store.select(q.text, q.bind(params))
+        return self.store.select(q.text, q.bind(params, self.resolver))
 
     def ask(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named question; rows as dictionaries."""
         return self.result(name, **params).records()
 
     def frame(self, name: str, **params: Any):
-        """Run a named question; a pandas DataFrame."""
+        """Run a named question; a pandas DataFrame (numbers as numbers: float64, or Int64 for integers)."""
         return self.result(name, **params).frame()
 
     def sparql(self, text: str, params: Mapping[str, Any] | None = None) -> Result:
-        """Run an ad-hoc read-only query."""
-        return self.store.select(text, params)
+        """Run an ad-hoc read-only query (the project's prefixes predeclared)."""
+        return self.store.select(prepare_adhoc(text), params)
 
 
 def open_graph(graph_dir: str | Path = "graph", engine: str = "oxigraph", endpoint: str | None = None,
                queries: str | Path | Mapping[str, str] = "queries", timeout: float = 30.0,
                data: str | None = None) -> Graph:
-    """Open the graph (embedded store from ``graph_dir``, or ``endpoint``) with the named questions."""
+    """Open the graph (embedded store from ``graph_dir``, with the ontology beside it, or
+    ``endpoint``) with the named questions."""
     texts = queries if isinstance(queries, Mapping) else read_queries(queries)
     store = open_store(graph_dir, engine=engine, endpoint=endpoint, timeout=timeout, data=data)
     return Graph(store, Catalogue.from_texts(texts))

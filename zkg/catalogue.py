@@ -10,7 +10,9 @@ A header is the block of ``#`` comment lines at the top of the file::
 
 A parameter line is ``NAME (TYPE[, optional][, default VALUE]) — description``; TYPE is one of
 ``IRI``, ``string``, ``zh`` (a Chinese-tagged literal), ``integer``, ``decimal``, ``boolean``.
-A parameter with neither ``optional`` nor a default is required.
+A parameter with neither ``optional`` nor a default is required. An IRI parameter may say which
+class it wants (``a zt:TeachingResearchAlliance``): a name given for it is then looked up among
+things of that class only (``--param alliance=昭通一中``, see :mod:`zkg.lookup`).
 
 >>> q = parse_question("x", "# name: x\\n# question-zh: 问\\n# question-en: Q\\n"
 ...                    "# param: n (integer, default 3) — how many\\n# column: a — A\\nSELECT ?a WHERE {}")
@@ -24,9 +26,12 @@ import dataclasses
 import difflib
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from zkg.store import IRI, PREFIXES, LangString, StoreError
+from zkg.store import IRI, PREFIXES, LangString, StoreError, compact
+
+#: ``resolve(text, cls, what)`` → the IRI a name stands for (see :class:`zkg.lookup.Resolver`).
+Resolve = Callable[[str, "str | None", str], IRI]
 
 __all__ = ["Catalogue", "CatalogueError", "Param", "Question", "parse_question", "parse_value"]
 
@@ -43,7 +48,8 @@ class CatalogueError(StoreError):
 def parse_value(kind: str, text: str) -> Any:
     """Turn a command-line parameter value into a bound value of the declared type.
 
-    IRIs may be written in full, in ``<…>``, or with a fixed prefix (``ztd:school/x``).
+    IRIs may be written in full, in ``<…>``, or with a fixed prefix (``ztd:school/x``); a name
+    (``昭通一中``) needs the graph, so :meth:`Question.bind` takes a ``resolve`` function for it.
 
     >>> parse_value("IRI", "ztd:school/fengchi-nine-year")
     IRI('https://w3id.org/zhaotong-kg/id/school/fengchi-nine-year')
@@ -58,7 +64,7 @@ def parse_value(kind: str, text: str) -> Any:
         if prefix in PREFIXES and not local.startswith("//"):
             value = PREFIXES[prefix] + local
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
-            raise CatalogueError(f"{text!r} is not an IRI: write https://… or ztd:…")
+            raise CatalogueError(f"{text!r} is not an IRI: write https://…, ztd:… or a name of the graph")
         return IRI(value)
     try:
         if kind == "integer":
@@ -85,10 +91,13 @@ class Param:
     required: bool
     default: Any
     doc: str
+    cls: str | None = None  # for IRI parameters: the class wanted (full IRI), if the header says
 
     def describe(self) -> str:
         extra = "required" if self.required else ("optional" if self.default is None else f"default {self.default}")
-        return f"{self.name} ({self.type}, {extra})"
+        kind = f"{self.type} or name, a {compact(self.cls)}" if self.cls else (
+            f"{self.type} or name" if self.type == "IRI" else self.type)
+        return f"{self.name} ({kind}, {extra})"
 
 
 # The Python values each declared type accepts as they are (strings are parsed by parse_value).
@@ -96,9 +105,15 @@ _ACCEPTS = {"IRI": (IRI,), "string": (str,), "zh": (LangString,), "integer": (in
             "decimal": (int, Decimal), "boolean": (bool,)}
 
 
-def _typed(question: str, p: Param, value: Any) -> Any:
-    """``value`` checked against the declared type of ``p`` (a string is parsed first)."""
+def _typed(question: str, p: Param, value: Any, resolve: Resolve | None = None) -> Any:
+    """``value`` checked against the declared type of ``p`` (a string is parsed first; a name for
+    an IRI parameter is looked up with ``resolve``)."""
     if isinstance(value, str) and type(value) is str and p.type not in ("string",):
+        if p.type == "IRI" and resolve is not None:
+            try:
+                return resolve(value, p.cls, p.name)
+            except StoreError as exc:
+                raise type(exc)(f"parameter {p.name!r}: {exc}") from None
         try:
             return parse_value(p.type, value)
         except CatalogueError as exc:
@@ -121,8 +136,11 @@ class Question:
     columns: tuple[tuple[str, str], ...]
     text: str
 
-    def bind(self, given: Mapping[str, Any]) -> dict[str, Any]:
-        """Check ``given`` against the declared parameters; parse strings; add defaults."""
+    def bind(self, given: Mapping[str, Any], resolve: Resolve | None = None) -> dict[str, Any]:
+        """Check ``given`` against the declared parameters; parse strings; add defaults.
+
+        ``resolve(text, cls, what)`` turns a name given for an IRI parameter into its IRI (a
+        :class:`zkg.lookup.Resolver`); without it only IRIs are accepted."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(known))
         if unknown:
@@ -135,7 +153,7 @@ class Question:
                 if p.required:
                     raise CatalogueError(f"{self.name} needs --param {p.name}=… ({p.type}: {p.doc})")
                 continue
-            bound[p.name] = _typed(self.name, p, value)
+            bound[p.name] = _typed(self.name, p, value, resolve)
         return bound
 
 
@@ -164,8 +182,13 @@ def parse_question(name: str, text: str) -> Question:
             default = next((s[len("default"):].strip() for s in spec[1:] if s.startswith("default")), None)
             if default is not None:
                 default = parse_value(spec[0], default)
+            wanted = next((s[2:].strip() for s in spec[1:] if s.startswith("a ")), None)
+            if wanted is not None:
+                if spec[0] != "IRI":
+                    raise CatalogueError(f"queries/{name}.rq: param {m['name']}: only an IRI parameter can want a class")
+                wanted = parse_value("IRI", wanted)
             params.append(Param(m["name"], spec[0], "optional" not in spec and default is None,
-                                default, (m["doc"] or "").strip()))
+                                default, (m["doc"] or "").strip(), wanted))
         elif key == "column":
             m = _COLUMN.match(value)
             if not m:

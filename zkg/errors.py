@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 __all__ = ["StoreError", "QuerySyntaxError", "UpdateRefused", "ServiceRefused", "ParameterError",
-           "EndpointError", "QueryTimeout", "QueryInterrupted"]
+           "EndpointError", "QueryTimeout", "QueryInterrupted", "NameNotFound", "AmbiguousName"]
 
 
 class StoreError(Exception):
@@ -36,3 +36,11 @@ class QueryTimeout(StoreError):
 
 class QueryInterrupted(StoreError):
     """The user pressed Ctrl-C while the query ran."""
+
+
+class NameNotFound(StoreError):
+    """No thing in the graph has this name (the message gives the closest names)."""
+
+
+class AmbiguousName(StoreError):
+    """More than one thing has this name (the message lists them with their class)."""

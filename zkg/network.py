@@ -489,20 +489,36 @@ def alliances(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return A
 
 
-def find_node(G: nx.MultiDiGraph, text: str) -> str:
-    """Resolve an IRI, a ``ztd:`` id (``school/zhaotong-no1``) or an exact zh/en label to a node.
+def find_node(G: nx.MultiDiGraph, text: str, names: Any = None) -> str:
+    """Resolve a name, an IRI, a CURIE (``ztd:school/zhaotong-no1``) or an id (``school/zhaotong-no1``)
+    to a node, with the project's one resolver (:class:`zkg.lookup.Names`): exact label, exact
+    other name, then a unique part of a name.
 
-    Raises ``KeyError`` naming the text when nothing or more than one node matches.
+    ``names`` is a :class:`~zkg.lookup.Names` read from the store (with the other names, e.g.
+    昭通一中); by default the node labels of ``G``. Raises ``KeyError`` with a one-line message
+    when nothing, more than one thing, or something outside ``G`` matches.
     """
-    for cand in (text, ZTD + text, ZTD + text.removeprefix("ztd:")):
-        if cand in G:
+    from zkg.errors import AmbiguousName, NameNotFound
+    from zkg.lookup import Names, to_iri
+    from zkg.store import LangString, compact
+
+    iri = to_iri(text)
+    for cand in (text, iri, ZTD + text, ZTD + text.removeprefix("ztd:")):
+        if cand and cand in G:
             return cand
-    hits = [n for n, d in G.nodes(data=True) if text in (d.get("label_zh"), d.get("label_en"))]
-    if len(hits) == 1:
-        return hits[0]
-    if not hits:
-        raise KeyError(f"no entity called {text!r}")
-    raise KeyError(f"{text!r} names {len(hits)} entities: {', '.join(sorted(hits))}")
+    if names is None:
+        rows = [(n, "label", LangString(d[k], lang)) for n, d in G.nodes(data=True)
+                for k, lang in (("label_zh", "zh"), ("label_en", "en")) if d.get(k)]
+        rows += [(n, "type", ZT + c) for n, d in G.nodes(data=True) for c in (d.get("cls") or "").split("|") if c]
+        names = Names(rows)
+    try:
+        found = names.resolve(text)
+    except (AmbiguousName, NameNotFound) as exc:
+        raise KeyError(str(exc)) from None
+    if found not in G:
+        raise KeyError(f"{text!r} is {names.describe(found) if found in names.labels else compact(found)}, "
+                       "which is not in this view: try --view all")
+    return found
 
 
 def _by_edge(G: nx.MultiDiGraph, name: str, src_kind: str | None, dst_kind: str | None,

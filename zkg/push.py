@@ -92,9 +92,14 @@ def push(ntriples: bytes, expected: int, endpoint: str, graph: str | None = None
 
 
 def push_graph(graph_dir: str | Path, endpoint: str, graph: str | None = None,
-               query_endpoint: str | None = None, timeout: float = 60.0) -> PushReport:
+               query_endpoint: str | None = None, timeout: float = 60.0,
+               ontology: str | Path | None | bool = True) -> PushReport:
     """Push ``graph_dir/zhaotong.nt`` after checking it against the build's manifest: a missing,
-    empty, cut or foreign file is refused before the server is touched."""
+    empty, cut or foreign file is refused before the server is touched.
+
+    The ontology goes with it into the same graph, as the embedded stores hold it beside the data
+    (the labels of units, roles and classes, the subclass axioms): ``ontology`` is a Turtle file,
+    ``True`` for ``ontology/zhaotong.ttl`` beside ``graph_dir`` when there is one, or None."""
     from kg_build.manifest import GraphFileError, read_manifest, verified_file
 
     try:
@@ -102,4 +107,24 @@ def push_graph(graph_dir: str | Path, endpoint: str, graph: str | None = None,
         expected = read_manifest(Path(graph_dir))["triples"]
     except GraphFileError as exc:
         raise PushError(f"refused: {exc}") from None
-    return push(nt.read_bytes(), expected, endpoint, graph, query_endpoint, timeout)
+    body = nt.read_bytes()
+    if ontology is True:
+        from zkg.store import find_ontology_file
+
+        ontology = find_ontology_file(graph_dir)
+    if ontology:
+        body, expected = _with_ontology(body, Path(ontology))
+    return push(body, expected, endpoint, graph, query_endpoint, timeout)
+
+
+def _with_ontology(ntriples: bytes, ontology: Path) -> tuple[bytes, int]:
+    """The graph and the ontology as one N-Triples document, and its number of distinct triples."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    try:
+        store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE)
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise PushError(f"cannot read the ontology {ontology}: {' '.join(str(exc).split())[:160]}") from None
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), len(store)

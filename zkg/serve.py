@@ -48,7 +48,7 @@ from typing import Callable
 
 from zkg.errors import ServiceRefused, StoreError, UpdateRefused
 from zkg.guard import prepare
-from zkg.store import DEFAULT_TIMEOUT as _QUERY_TIMEOUT, USER_AGENT
+from zkg.store import DEFAULT_TIMEOUT as _QUERY_TIMEOUT, USER_AGENT, find_ontology_file
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -104,9 +104,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def load_store_dir(graph_file: Path, location: Path) -> None:
-    """Bulk-load ``graph_file`` into a new Oxigraph store directory ``location``."""
-    done = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(graph_file)],
+def load_store_dir(graph_file: Path, location: Path, ontology: Path | None = None) -> None:
+    """Bulk-load ``graph_file`` (and the ``ontology`` Turtle file beside it, as the embedded stores
+    hold it: the labels of units, roles and classes) into a new Oxigraph store directory ``location``."""
+    files = [str(graph_file)] + ([str(ontology)] if ontology else [])
+    done = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", *files],
                           capture_output=True, text=True, preexec_fn=_die_with_parent())
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
@@ -294,7 +296,7 @@ class Engine:
         """Load the store and start the child; return its URL. ``on_death(message)`` is called
         (from a watcher thread) if the child stops by itself."""
         self.location = make_workdir()
-        load_store_dir(self.graph_file, self.location / "store")
+        load_store_dir(self.graph_file, self.location / "store", find_ontology_file(self.graph_file.parent))
         self._on_death = on_death
         self._spawn()
         return self.url

@@ -63,6 +63,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from zkg.errors import (EndpointError, ParameterError, QueryInterrupted, QuerySyntaxError, QueryTimeout,
                         ServiceRefused, StoreError, UpdateRefused)
 from zkg.guard import Prepared, prepare, tokens
+from zkg.prefixes import PREFIXES as _PREFIXES
 
 __all__ = [
     "BNode",
@@ -97,23 +98,10 @@ USER_AGENT = "zhaotong-kg/0.1"
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_TIMEOUT = 30.0
 
-#: The fixed prefixes of DESIGN.md (used only to shorten IRIs for people and to expand
-#: ``ztd:…`` parameter values; queries declare their own prefixes).
-PREFIXES = {
-    "zt": "https://w3id.org/zhaotong-kg/ontology#",
-    "ztd": "https://w3id.org/zhaotong-kg/id/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "qb": "http://purl.org/linked-data/cube#",
-    "time": "http://www.w3.org/2006/time#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
+#: The fixed prefixes of DESIGN.md, the project's one table (used to shorten IRIs for people, to
+#: expand ``ztd:…`` parameter values and to predeclare prefixes in ad-hoc queries; named questions
+#: declare their own).
+PREFIXES = _PREFIXES
 
 XSD = PREFIXES["xsd"]
 _INTEGER_TYPES = {
@@ -286,10 +274,24 @@ class Result:
         return self.canonical() == other.canonical()
 
     def frame(self):
-        """The rows as a pandas DataFrame (values as mapped above)."""
+        """The rows as a pandas DataFrame: a column of integers is ``Int64`` (nullable, so a
+        missing value stays missing and the rest stay integers), any other column of numbers is
+        ``float64``, a column of booleans ``boolean``; other values as mapped above (``object``)."""
         import pandas as pd
 
-        return pd.DataFrame.from_records(self.rows, columns=list(self.columns))
+        data = {}
+        for i, name in enumerate(self.columns):
+            values = [row[i] for row in self.rows]
+            present = [v for v in values if v is not None]
+            if present and all(isinstance(v, bool) for v in present):
+                data[name] = pd.array(values, dtype="boolean")
+            elif present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+                data[name] = pd.array(values, dtype="Int64")
+            elif present and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in present):
+                data[name] = pd.array([float("nan") if v is None else float(v) for v in values], dtype="float64")
+            else:
+                data[name] = pd.array(values, dtype=object)
+        return pd.DataFrame(data, columns=list(self.columns))
 
 
 # --------------------------------------------------------------------------- SPARQL JSON
@@ -881,24 +883,47 @@ def find_graph_file(graph_dir: str | Path) -> Path:
     raise StoreError(f"no graph in {graph_dir}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first")
 
 
+#: Where the ontology's named graph would be; the embedded stores load it into the default graph.
+ONTOLOGY_GRAPH = "https://w3id.org/zhaotong-kg/ontology"
+
+
+def find_ontology_file(graph_dir: str | Path) -> Path | None:
+    """``ontology/zhaotong.ttl`` beside ``graph_dir`` (a checkout: ``graph/`` and ``ontology/`` are
+    siblings), or None when there is none."""
+    path = Path(graph_dir).resolve().parent / "ontology" / "zhaotong.ttl"
+    return path if path.is_file() else None
+
+
 def open_store(
     graph_dir: str | Path | None = "graph",
     engine: str = "oxigraph",
     endpoint: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     data: str | None = None,
+    ontology: str | Path | None | bool = True,
 ) -> Store:
     """Open the graph on one engine.
 
     ``endpoint`` wins over ``engine``; ``data`` (N-Triples text) replaces the files, for tests
     and examples; ``timeout`` (seconds, None for none) bounds every query of the store. Loading reads the graph file: the one place besides the CLI that reads files,
     because pyoxigraph's bulk loader reads the path itself.
+
+    The embedded engines also load the ontology into the default graph, beside the data, so that
+    questions see the labels of units, roles, classes and statuses and the ``rdfs:subClassOf``
+    axioms: ``ontology`` is a Turtle file, ``True`` (the default) for ``ontology/zhaotong.ttl``
+    beside ``graph_dir`` when there is one (never with ``data``), or ``None``/``False`` for none.
+    A server must be loaded with the ontology too (queries/README.md).
     """
     if endpoint:
         return EndpointStore(endpoint, timeout)
     if engine not in ENGINES:
         raise StoreError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     path = None if data is not None else find_graph_file(graph_dir or "graph")
+    if ontology is True:
+        ontology = None if data is not None else find_ontology_file(graph_dir or "graph")
+    onto = Path(ontology) if ontology else None
+    if onto is not None and not onto.is_file():
+        raise StoreError(f"no ontology file {onto}: give the path of ontology/zhaotong.ttl")
     fmt = "nt" if data is not None or path.suffix == ".nt" else "turtle"
     if engine == "oxigraph":
         import pyoxigraph as ox
@@ -913,6 +938,12 @@ def open_store(
         except (SyntaxError, OSError, ValueError) as exc:
             detail = " ".join(str(exc).split())[:160]
             raise StoreError(f"cannot load {path or 'data'}: {detail}: rebuild the graph") from None
+        if onto is not None:
+            try:
+                store.bulk_load(path=str(onto), format=ox.RdfFormat.TURTLE)
+            except (SyntaxError, OSError, ValueError) as exc:
+                detail = " ".join(str(exc).split())[:160]
+                raise StoreError(f"cannot load the ontology {onto}: {detail}: fix the Turtle") from None
         return OxigraphStore(store, timeout)
     from rdflib import Graph
 
@@ -925,4 +956,10 @@ def open_store(
     except Exception as exc:
         detail = " ".join(str(exc).split())[:160]
         raise StoreError(f"cannot load {path or 'data'}: {detail}: rebuild the graph") from None
+    if onto is not None:
+        try:
+            graph.parse(str(onto), format="turtle")
+        except Exception as exc:
+            detail = " ".join(str(exc).split())[:160]
+            raise StoreError(f"cannot load the ontology {onto}: {detail}: fix the Turtle") from None
     return RdflibStore(graph, timeout)

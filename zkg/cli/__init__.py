@@ -20,4 +20,4 @@ def cli() -> None:
 
 
 # Command modules register themselves on import (each owns its file).
-from zkg.cli import build, network, query, serve  # noqa: E402,F401
+from zkg.cli import build, explore, network, query, serve  # noqa: E402,F401

@@ -80,7 +80,7 @@ def network(ctx, graph_dir, ontology, view, export, output, seed):
     \b
     Example:
         zkg network alliance-members
-        zkg network --view people central --kind person -k 5
+        zkg network --view people central -k 5
         zkg network --export gexf -o alliances.gexf
         zkg network --export graphml -o zhaotong.graphml --view school-network
     """
@@ -179,29 +179,54 @@ def schools_per_county(load, fmt):
     click.echo(format_result(_grouped(G, net.schools_per_county(G), "county", "school"), fmt))
 
 
+def _names(graph_dir: Path | None):
+    """The resolver's names of the graph (one query on an embedded store: labels, other names,
+    classes), so that `path` takes the names `zkg search` finds, 昭通一中 included."""
+    from zkg.lookup import Names
+    from zkg.store import open_store
+
+    try:
+        return Names.from_store(open_store(graph_dir or _default_dir("graph")))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @network.command("path")
 @click.argument("a")
 @click.argument("b")
 @format_option
-@click.pass_obj
-def path(load, a, b, fmt):
+@click.pass_context
+def path(ctx, a, b, fmt):
     """How two entities are connected: the shortest path with the edge names.
 
-    A and B are IRIs, ids (school/zhaotong-no1) or exact Chinese/English names.
-    An edge walked backwards is shown with ←.
+    A and B are names (昭通一中, 周世碧, Zhaotong No.1 Middle School), IRIs, CURIEs
+    (ztd:school/zhaotong-no1) or ids (school/zhaotong-no1). An edge walked backwards is shown with ←.
 
     \b
     Example:
-        zkg network path 李正响 周世碧
+        zkg network path 李正响 昭通一中
     """
-    G = load()
+    from zkg.errors import AmbiguousName, NameNotFound
+
+    G = ctx.obj()
+    names = _names(ctx.parent.params.get("graph_dir"))
     try:
-        steps = net.connection(G, a, b)
+        ends = [net.find_node(G, text, names) for text in (a, b)]
     except KeyError as exc:
-        raise click.UsageError(f"{exc.args[0]}: give an IRI, an id like school/zhaotong-no1, or an exact name")
+        raise click.ClickException(str(exc.args[0])) from None
+    except (AmbiguousName, NameNotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        steps = net.connection(G, *ends)
     except nx.NetworkXNoPath:
-        raise click.ClickException(f"{a} and {b} are not connected in this view: "
-                                   "see `zkg network components`, or try --view all") from None
+        alone = [f"{G.nodes[n]['label_zh']} is linked only to "
+                 f"{'、'.join(G.nodes[m]['label_zh'] for m in nx.node_connected_component(G.to_undirected(as_view=True), n) if m != n) or 'nothing'}"
+                 for n in ends if len(nx.node_connected_component(G.to_undirected(as_view=True), n)) <= 3]
+        why = f" ({'; '.join(alone)})" if alone else ""
+        other = "or try --view all" if ctx.parent.params.get("view") not in (None, "all") else \
+            "the graph holds no link between them"
+        raise click.ClickException(f"{a} and {b} are not connected in this view{why}: "
+                                   f"see `zkg network components`, {other}") from None
     rows = [(i, _iri(s.node), G.nodes[s.node]["label_zh"], ("→ " if s.forward else "← ") + s.name,
              _iri(s.next), G.nodes[s.next]["label_zh"]) for i, s in enumerate(steps, 1)]
     click.echo(format_result(Result(("step", "from", "fromZh", "edge", "to", "toZh"), rows, True), fmt))
@@ -218,14 +243,23 @@ def path(load, a, b, fmt):
 def central(load, kind, k, measure, seed, fmt):
     """The most central schools, programs, people… of the network.
 
+    Betweenness: how many shortest paths between others run through a node. In the people view
+    every person holds one post (a leaf), so the nodes that tie people together are the schools
+    and organisations; rank people with --measure degree.
+
     \b
     Example:
         zkg network central --kind school -k 5
     """
     G = load()
+    ranked = net.most_central(G, kind, k, measure, seed)
     rows = [(i, _iri(n), G.nodes[n]["label_zh"], G.nodes[n]["kind"], round(score, 4))
-            for i, (n, score) in enumerate(net.most_central(G, kind, k, measure, seed), 1)]
+            for i, (n, score) in enumerate(ranked, 1)]
     click.echo(format_result(Result(("rank", "entity", "entityZh", "kind", measure), rows, True), fmt))
+    if ranked and all(score == 0 for _, score in ranked):
+        click.echo(f"warning: every {measure} shown is 0: no shortest path between other nodes runs through "
+                   f"these{' ' + kind + ' nodes' if kind else ''} in this view (they are leaves); "
+                   "try --measure degree, another --kind, or --view all", err=True)
 
 
 @network.command("components")

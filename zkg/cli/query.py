@@ -2,29 +2,35 @@
 ``zkg.cli.serve``).
 
 This module reads arguments and files and prints; the work is done by ``zkg.store``,
-``zkg.catalogue``, ``zkg.table`` and ``zkg.push``.
+``zkg.catalogue``, ``zkg.lookup``, ``zkg.table`` and ``zkg.push``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from pathlib import Path
 
 import click
 
+from zkg.adhoc import prepare_adhoc
 from zkg.api import read_queries
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
-from zkg.errors import QueryInterrupted
-from zkg.lookup import closest, missing_iris
 from zkg.push import push_graph
-from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, StoreError, open_store
-from zkg.table import FORMATS, delimited_lines, format_result
+from zkg.errors import QueryInterrupted
+from zkg.lookup import Resolver, missing_iris
+from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, Result, StoreError, compact, find_graph_file, open_store
+from zkg.table import FORMATS, GRAPH_FORMATS, MACHINE_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "push"]
 
 _HERE = Path(__file__).resolve().parents[2]
 MAX_ROWS = 10000
+#: File name endings for --out-dir.
+EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "tsv": "tsv", "json": "srj", "records": "json",
+              "jsonl": "jsonl", "ttl": "ttl", "nt": "nt", "jsonld": "jsonld"}
 
 
 def _default_dir(name: str) -> Path:
@@ -79,17 +85,57 @@ def _list(catalogue: Catalogue) -> str:
     return "\n".join(lines)
 
 
+def _list_records(catalogue: Catalogue) -> list[dict]:
+    return [{"name": q.name, "questionZh": q.question_zh, "questionEn": q.question_en,
+             "params": [{"name": p.name, "type": p.type, "required": p.required,
+                         "default": None if p.default is None else str(p.default),
+                         "class": p.cls, "doc": p.doc} for p in q.params],
+             "columns": [{"name": c, "doc": d} for c, d in q.columns]} for q in catalogue]
+
+
+def _list_output(catalogue: Catalogue, fmt: str) -> str:
+    if fmt == "table":
+        return _list(catalogue) + "\n"
+    records = _list_records(catalogue)
+    if fmt in ("json", "records"):
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    rows = [(q.name, q.question_zh, q.question_en, "; ".join(p.describe() for p in q.params)) for q in catalogue]
+    text = format_result(Result(("name", "questionZh", "questionEn", "params"), rows, True), fmt)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _read_stdin() -> str:
+    text = sys.stdin.read()
+    if not text.strip():
+        raise click.UsageError("no query on standard input: pipe one in, e.g. echo 'ASK {}' | zkg query -")
+    return text
+
+
 @cli.command()
 @click.argument("name", required=False)
-@click.option("-e", "--expression", "text", metavar="SPARQL", help="Run this query text instead of a named one.")
-@click.option("--list", "list_", is_flag=True, help="List the named questions and their parameters.")
-@click.option("--all", "all_", is_flag=True, help="Run every named question, each with its title.")
+@click.option("-e", "--expression", "text", metavar="SPARQL",
+              help="Run this query text instead of a named one (- reads it from standard input). "
+                   "The project's prefixes (zt:, ztd:, rdfs:, skos:, …) are predeclared.")
+@click.option("--list", "list_", is_flag=True, help="List the named questions and their parameters (-f json: as JSON).")
+@click.option("--all", "all_", is_flag=True,
+              help="Run every named question: under titles (table, md), as one JSON document (json: an "
+                   "object keyed by question; records, jsonl: JSON Lines with a question field), "
+                   "or one file per question with --out-dir.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter (repeatable); IRIs may be written ztd:… .")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table lines up Chinese; json is SPARQL 1.1 JSON results.")
+              help="Bind a parameter (repeatable). A thing may be given by IRI, ztd:/zt: CURIE, or name "
+                   "(昭通一中, 周世碧, Zhaotong No.1 Middle School).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default="table", show_default=True,
+              help="table lines up Chinese; csv, tsv; json is SPARQL 1.1 JSON results; records is a JSON array of "
+                   "row objects and jsonl one object a line (for pandas and jq); md. CONSTRUCT and DESCRIBE "
+                   "print Turtle (ttl) unless nt or jsonld is asked for.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write each answer to DIR/NAME.csv (or .tsv, .srj, .json, .jsonl, .md, .txt) instead of printing.")
+@click.option("--bom", is_flag=True, help="Start csv/tsv with a UTF-8 byte order mark, so Excel shows Chinese.")
+@click.option("--wide", is_flag=True, help="Do not cut long text in tables (cut at 60 columns otherwise).")
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
-              help="Embedded store to load graph/ into.")
+              help="Embedded store to load graph/ (and the ontology beside it) into.")
 @click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 query endpoint instead.")
 @graph_dir_option
 @click.option("--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -100,68 +146,96 @@ def _list(catalogue: Catalogue) -> str:
                    "a cut answer says so on stderr.")
 @click.option("--allow-service", is_flag=True,
               help="Let a SERVICE clause run: the engine then fetches from the server it names. Off by default.")
-def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, queries_dir, timeout, max_rows,
-          allow_service):
+def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endpoint, graph_dir, queries_dir,
+          timeout, max_rows, allow_service):
     """Answer a named question, a .rq file or a SPARQL text (read-only).
 
-    NAME is a question of `zkg query --list` or a path to a .rq file.
+    NAME is a question of `zkg query --list`, a path to a .rq file, or - for a query on
+    standard input. Things are given by name or IRI: --param alliance=昭通一中.
 
     \b
     Examples:
         zkg query --list
-        zkg query alliance-members
-        zkg query fact-words --param fact=ztd:fact/fig-edu-investment-3y --format md
-        zkg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --engine rdflib
-        zkg query --all --endpoint http://127.0.0.1:7878/query
+        zkg query alliance-counties --param alliance=昭通一中
+        zkg query fact-words --param fact=ztd:fact/fig-p09-education-investment-3y --format md
+        zkg query investment -f csv --bom > investment.csv
+        zkg query --all --out-dir answers -f csv
+        zkg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s a/rdfs:subClassOf* zt:School }' --engine rdflib
+        zkg query -e 'DESCRIBE ?p WHERE { ?p rdfs:label "周世碧"@zh }'
+        zkg query --all -f json --endpoint http://127.0.0.1:7878/query
     """
     chosen = sum(bool(x) for x in (name, text, list_, all_))
     if chosen != 1:
         raise click.UsageError("give exactly one of NAME, -e SPARQL, --list or --all (try: zkg query --list)")
+    if bom and fmt not in ("csv", "tsv"):
+        raise click.UsageError("--bom is for -f csv and -f tsv (Excel reads them as UTF-8 with it)")
+    if all_ and out_dir is None and fmt in ("csv", "tsv"):
+        raise click.UsageError(f"--all -f {fmt} would put many tables in one stream: write one file per "
+                               f"question with --out-dir DIR (or use -f json or -f jsonl)")
     given = _parse_params(params)
     try:
         if list_:
-            click.echo(_list(_catalogue(queries_dir)))
+            if fmt in GRAPH_FORMATS:
+                raise click.UsageError(f"--list cannot be written as {fmt}: use table, json, jsonl, csv, tsv or md")
+            click.echo(_list_output(_catalogue(queries_dir), fmt), nl=False)
             return
-        if name and (name.endswith(".rq") or Path(name).is_file()):
+        if name == "-" or text == "-":
+            jobs = [(None, _read_stdin(), "stdin")]
+        elif name and (name.endswith(".rq") or Path(name).is_file()):
             path = Path(name)
             if not path.is_file():
                 raise click.ClickException(f"no file {name}: check the path (or zkg query --list for named ones)")
             file_text = path.read_text(encoding="utf-8")
             try:
-                jobs = [(parse_question(path.stem, file_text), None)]
+                jobs = [(parse_question(path.stem, file_text), None, path.stem)]
             except CatalogueError:
-                jobs = [(None, file_text)]
+                jobs = [(None, file_text, path.stem)]
         elif text:
-            jobs = [(None, text)]
+            jobs = [(None, text, "query")]
         elif all_:
-            jobs = [(q, None) for q in _catalogue(queries_dir)]
+            jobs = [(q, None, q.name) for q in _catalogue(queries_dir)]
         else:
-            jobs = [(_catalogue(queries_dir).get(name), None)]
+            q = _catalogue(queries_dir).get(name)
+            jobs = [(q, None, q.name)]
         if all_ and given:
-            unused = sorted(set(given) - {p.name for q, _ in jobs for p in q.params})
+            unused = sorted(set(given) - {p.name for q, _, _ in jobs for p in q.params})
             if unused:
                 raise click.UsageError(f"--param {unused[0]}: no named question takes it (see zkg query --list)")
         store = open_store(graph_dir or _default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
-        for question, raw in jobs:
+        resolver = Resolver(store)
+        answers, binds = [], []
+        for question, raw, label in jobs:
             if question is not None:
                 mine = {k: v for k, v in given.items() if k in {p.name for p in question.params}} if all_ else given
-                bound = question.bind(mine)
-                result = store.select(question.text, bound, max_rows=max_rows, allow_service=allow_service)
+                bound = question.bind(mine, resolver)
+                prepared = prepare_adhoc(question.text, allow_service) if raw is None and _adhoc_file(question) \
+                    else question.text
+                result = store.select(prepared, bound, max_rows=max_rows, allow_service=allow_service)
+                form = "SELECT"
             else:
                 bound = _adhoc_params(given)
-                if max_rows == 0 and fmt in ("csv", "tsv"):  # all rows, in constant memory
-                    columns, rows = store.stream(raw, bound, allow_service=allow_service)
-                    _write_lines(delimited_lines(columns, rows, "," if fmt == "csv" else "\t"))
-                    continue
-                result = store.select(raw, bound, max_rows=max_rows, allow_service=allow_service)
-            _warn_missing(store, bound)
-            if all_:
-                click.echo(f"## {question.name}: {question.question_zh} / {question.question_en}\n")
-            output = format_result(result, fmt)
-            click.echo(output if output.endswith("\n") else output + "\n", nl=all_)
+                prepared = prepare_adhoc(raw, allow_service)
+                if max_rows == 0 and fmt in ("csv", "tsv") and out_dir is None and prepared.form == "SELECT":
+                    columns, rows = store.stream(prepared, bound, allow_service=allow_service)
+                    mark = "\ufeff" if bom else ""  # all rows, in constant memory
+                    _write_lines(delimited_lines(columns, rows, "," if fmt == "csv" else "\t"), mark)
+                    return
+                result = store.select(prepared, bound, max_rows=max_rows, allow_service=allow_service)
+                form = prepared.form
+            answers.append((question, label, result, form))
+            binds.append(bound)
+        _note_names(resolver)
+        checked: dict[str, IRI] = {}
+        for b in binds:
+            checked.update({k: v for k, v in b.items() if isinstance(v, IRI)})
+        for name_, iri in missing_iris(store, checked):
+            _warn_missing(resolver, name_, iri)
+        _emit(answers, fmt, out_dir, bom, wide, all_)
+        for _, _, result, _ in answers:
             if result.truncated:
                 click.echo(f"warning: the answer was cut at {max_rows} rows: pass --max-rows N (or 0 for all)",
                            err=True)
+                break
     except QueryInterrupted as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(130) from None
@@ -169,10 +243,10 @@ def query(name, text, list_, all_, params, fmt, engine, endpoint, graph_dir, que
         raise _fail(exc) from None
 
 
-def _write_lines(lines, chunk: int = 4096) -> None:
+def _write_lines(lines, first: str = "", chunk: int = 4096) -> None:
     """Write text lines to stdout in chunks (a write per line costs more than the row)."""
     out = click.get_text_stream("stdout")
-    batch: list[str] = []
+    batch: list[str] = [first]
     for line in lines:
         batch.append(line)
         if len(batch) >= chunk:
@@ -182,12 +256,69 @@ def _write_lines(lines, chunk: int = 4096) -> None:
     out.flush()
 
 
-def _warn_missing(store, bound: dict) -> None:
-    """Warn on stderr about IRI parameters that occur nowhere in the graph, naming the closest."""
-    for name, iri in missing_iris(store, bound):
-        near = closest(store, iri)
-        hint = f"; closest: {', '.join(near)}" if near else ""
-        click.echo(f"warning: --param {name}={iri} is not in the graph{hint}", err=True)
+def _adhoc_file(question: Question) -> bool:
+    """A .rq file with a header but without its own prefixes gets the project's (like -e)."""
+    return "PREFIX" not in question.text.upper()
+
+
+def _note_names(resolver: Resolver) -> None:
+    """Say on stderr which thing each name stood for (the answer itself has IRIs)."""
+    names = resolver._names
+    for text, iri in resolver.resolved:
+        label = names.label(iri) if names is not None else ""
+        click.echo(f"note: {text} = {compact(iri)}" + (f" ({label})" if label and label != text else ""), err=True)
+
+
+def _warn_missing(resolver: Resolver, name: str, iri: IRI) -> None:
+    """Warn on stderr about an IRI parameter that occurs nowhere in the graph, naming the closest."""
+    near = resolver.names.closest(compact(iri))
+    hint = f"; closest: {', '.join(near)}" if near else ""
+    click.echo(f"warning: --param {name}={iri} is not in the graph{hint}", err=True)
+
+
+def _render(result: Result, form: str, fmt: str, wide: bool) -> str:
+    if form in ("CONSTRUCT", "DESCRIBE") and fmt in ("table", *GRAPH_FORMATS):
+        return format_graph(result, "ttl" if fmt == "table" else fmt)
+    if fmt in GRAPH_FORMATS:
+        raise click.UsageError(f"-f {fmt} is for CONSTRUCT and DESCRIBE queries: this one is a {form}; "
+                               "use table, csv, tsv, json, records, jsonl or md")
+    text = format_result(result, fmt, wide=wide)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _emit(answers, fmt: str, out_dir: Path | None, bom: bool, wide: bool, all_: bool) -> None:
+    """Print the answers, or write one file per answer into ``out_dir``."""
+    mark = "\ufeff" if bom else ""
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for question, label, result, form in answers:
+                ext = EXTENSIONS["ttl" if form in ("CONSTRUCT", "DESCRIBE") and fmt == "table" else fmt]
+                path = out_dir / f"{label}.{ext}"
+                path.write_text(mark + _render(result, form, fmt, wide=True), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write into {out_dir}: {exc.strerror}: choose another --out-dir") from None
+        click.echo(f"wrote {len(answers)} file{'s' * (len(answers) != 1)} to {out_dir}/ ({fmt})", err=True)
+        return
+    if not all_:
+        _question, _label, result, form = answers[0]
+        click.echo(mark + _render(result, form, fmt, wide), nl=False)
+        return
+    if fmt == "json":  # one object keyed by question, each a SPARQL results document
+        parts = [f"{json.dumps(label, ensure_ascii=False)}: {_render(result, form, fmt, wide).rstrip()}"
+                 for _q, label, result, form in answers]
+        click.echo("{\n" + ",\n".join(parts) + "\n}")
+    elif fmt in ("jsonl", "records"):  # JSON Lines, each row with its question
+        from zkg.table import record_lines
+
+        for _q, label, result, _form in answers:
+            for line in record_lines(result, {"question": label}):
+                click.echo(line)
+    else:
+        for question, label, result, form in answers:
+            title = f"{question.name}: {question.question_zh} / {question.question_en}" if question else label
+            click.echo(f"## {title}\n")
+            click.echo(_render(result, form, fmt, wide))
 
 
 @cli.command()
@@ -215,4 +346,3 @@ def push(endpoint, graph_iri, query_endpoint, graph_dir, timeout):
     except StoreError as exc:
         raise _fail(exc) from None
     click.echo(f"pushed {report.found} triples to {report.url} (HTTP {report.status}); the server holds them all")
-
