@@ -80,7 +80,7 @@ pd.DataFrame([(label(c), " · ".join(label(s) for s in schools), set(schools) ==
 
 # %%
 overview = g.frame("alliance-overview")
-overview["unnamed members"] = overview["statedMembers"].map(lambda v: None if v is None else int(v)) - overview["knownMembers"]
+overview["unnamed members"] = overview["statedMembers"] - overview["knownMembers"]
 short(overview[["allianceZh", "leaderZh", "statedMembers", "knownMembers", "unnamed members", "statedCounties", "coveredPlaces"]])
 
 # %%
