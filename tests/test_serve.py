@@ -389,7 +389,7 @@ def test_construct_as_turtle_and_ntriples_and_format_parameter(served):
 def test_the_endpoint_engine_of_zkg_query(served):
     done = subprocess.run([sys.executable, "-m", "zkg", "query", "alliance-members", "--endpoint", served.endpoint,
                            "--format", "csv"], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert done.returncode == 0 and "alliance,allianceZh,school" in done.stdout, done.stderr
+    assert done.returncode == 0 and "alliance,allianceZh,allianceEn,school,schoolZh" in done.stdout, done.stderr
 
 
 # --------------------------------------------------------------------------- the page
