@@ -188,20 +188,23 @@ def build_command(out: Path | None, no_shacl: bool, root: Path | None) -> None:
 @root_option
 @_fail_on_bad_input
 def audit_command(root: Path | None) -> None:
-    """List the article's defects: detected, curated, and where the two disagree.
+    """List each article's defects: detected, curated, and where the two disagree (per article).
 
     \b
     Example:
         zkg audit
     """
     project = load_project(root or project_root())
-    result = audit(project)
-    click.echo(f"{len(project.article.paragraphs)} paragraphs in {project.article.key}; "
-               f"{len(result.curated)} curated defects, {len(result.detected)} detected")
-    for rec in result.curated:
-        of = f" of P{as_ints(rec['of'])}" if rec.get("of") else ""
-        click.echo(f"  {rec['kind']:<18} P{as_ints(rec['paragraphs'])}{of}  «{rec['evidence']}»  {rec.get('note', '')}")
-    for f in result.uncurated:
-        click.echo(f"  ! detected, not curated: {f.kind} P{list(f.paragraphs)} «{f.evidence}»")
-    for rec in result.unconfirmed:
-        click.echo(f"  ? curated, not detected: {rec['kind']} {rec.id} (a curator's reading)")
+    for key, result in audit(project).items():
+        article = project.articles[key]
+        title = article.meta.get("title", "")
+        click.echo(f"{article.path} ({key}{', ' + title if title else ''}): {len(article.paragraphs)} paragraphs; "
+                   f"{len(result.curated)} curated defects, {len(result.detected)} detected")
+        for rec in result.curated:
+            of = f" of P{as_ints(rec['of'])}" if rec.get("of") else ""
+            click.echo(f"  {rec['kind']:<18} P{as_ints(rec['paragraphs'])}{of}  «{rec['evidence']}»  "
+                       f"{rec.get('note', '')}")
+        for f in result.uncurated:
+            click.echo(f"  ! detected, not curated: {f.kind} P{list(f.paragraphs)} «{f.evidence}»")
+        for rec in result.unconfirmed:
+            click.echo(f"  ? curated, not detected: {rec['kind']} {rec.id} (a curator's reading)")
