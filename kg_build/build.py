@@ -277,7 +277,7 @@ def _check_quote(rec: Record, articles: dict[str, Article], joinable: set[tuple[
                         "copy the exact words from the cited paragraph (or cite the paragraph they are in)")
     if rec.section in ("entities", "mentions") and "derived" not in rec.data \
             and rec.get("zh_basis", "article") == "article" and rec["zh"] not in rec["quote"]:
-        raise rec.error("zh", f"{rec.section[:-1]} {rec.id!r}: zh label {rec['zh']} is not in its quote (compared after "
+        raise rec.error("zh", f"{'entity' if rec.section == 'entities' else 'mention'} {rec.id!r}: zh label {rec['zh']} is not in its quote (compared after "
                         "NFC normalisation)", "quote the words that name it, or say zh_basis: constructed "
                         "when the label is the curator's, not the article's")
 
