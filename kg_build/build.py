@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 
 from kg_build.errors import FactError
 from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
@@ -15,11 +15,11 @@ from kg_build.serialize import to_ntriples, to_turtle
 from kg_build.source import CATALOGUE, JOINING_DEFECTS, Article, Finding, confirm, detect, read_catalogue
 from kg_build.triples import (PLACE_COLUMNS, PLACE_KINDS, REFERENCE_COLUMNS, Context, article_triples,
                               record_triples, reference_triples)
-from kg_build.validate import shacl_problems, undeclared_terms
-from kg_build.vocab import MINTED, ZT_IRI, Vocabulary, load_vocabulary
+from kg_build.validate import Violation, shacl_violations, undeclared_terms
+from kg_build.vocab import MINTED, PREFIXES, ZT_IRI, Vocabulary, load_vocabulary
 
 __all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "triples_of",
-           "defect_finding", "check_nothing_lost", "derivation_closure",
+           "defect_finding", "check_nothing_lost", "derivation_closure", "located",
            "GRAPH_FILES"]
 
 ONTOLOGY = "ontology/zhaotong.ttl"
@@ -249,6 +249,59 @@ def check_nothing_lost(previous: Mapping[str, int], current: Mapping[str, int], 
                             'restore it; to retire it, first build it with only empty: "reason" in it')
 
 
+# What to do about a SHACL violation, by the kind of constraint it breaks (sh:sourceConstraintComponent).
+SHACL_FIXES = {
+    "ClassConstraintComponent": "point it at an entity of the class the shape names (or correct that entity's class)",
+    "MinCountConstraintComponent": "add the missing value to the record",
+    "MaxCountConstraintComponent": "keep one value (two records may give the same thing different values)",
+    "DatatypeConstraintComponent": "write the value in the form the shape names",
+    "PatternConstraintComponent": "write the value in the form the shape names",
+    "LanguageInConstraintComponent": "give the text in the language the shape names",
+    "UniqueLangConstraintComponent": "keep one label per language (an altLabel for the others)",
+    "HasValueConstraintComponent": "give the value the shape requires",
+    "OrConstraintComponent": "make the record meet one of the alternatives the message names",
+    "NodeKindConstraintComponent": "use an id (an IRI), not text, or the reverse, as the message says",
+}
+
+
+def located(v: Violation, graph: Graph, project: Project) -> FactError:
+    """A SHACL violation as a one-line error at the record that made the triple: the fact node that
+    is the focus, or else the fact whose reified triple has the focus as subject and the violated
+    path as predicate, or else the fact that declares the focus (rdf:type), or any fact about it.
+    The fact's zt:curatedIn names the file; the record's line comes from the loaded records."""
+    zt = project.vocab.zt
+    facts: list = []
+    if (v.focus, RDF.type, zt.Fact) in graph:
+        facts.append(v.focus)
+    about = sorted(graph.subjects(RDF.subject, v.focus), key=str)
+    facts += [f for f in about if v.path is not None and (f, RDF.predicate, v.path) in graph]
+    facts += [f for f in about if (f, RDF.predicate, RDF.type) in graph]
+    facts += about
+    what = f"{_short(v.focus)}{' ' + _short(v.path) if v.path else ''}: {v.message}"
+    if v.value is not None:
+        what += f" (value: {_short(v.value)})"
+    fix = SHACL_FIXES.get(v.component, "correct the record so that the graph conforms to ontology/shapes.ttl")
+    if not facts:
+        return FactError(SHAPES, None, f"{what} (no curated record made this node)", fix)
+    records = {r.id: r for r in project.records}
+    fact = facts[0]
+    fid = str(fact).rsplit("/fact/", 1)[-1]
+    path = str(graph.value(fact, zt.curatedIn) or "")
+    rec = records.get(fid)
+    if rec is not None:
+        return FactError(rec.path, rec.line, f"record {rec.id!r}: {what}", fix)
+    return FactError(path or SHAPES, None, what, fix)
+
+
+def _short(term) -> str:
+    """A term as a CURIE with the fixed prefixes (ztd:school/x), or its N3 form."""
+    text = str(term)
+    for prefix, iri in PREFIXES.items():
+        if text.startswith(iri) and isinstance(term, URIRef):
+            return f"{prefix}:{text[len(iri):]}"
+    return term.n3() if hasattr(term, "n3") else text
+
+
 def defect_finding(rec: Record) -> Finding:
     """A curated defect record as a :class:`Finding` that :func:`confirm` can check."""
     return Finding(rec["kind"], tuple(as_ints(rec["paragraphs"])), tuple(as_ints(rec.get("of"))),
@@ -380,11 +433,11 @@ def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None 
         graph.add(t)
     if shapes is not None:
         try:
-            problems = shacl_problems(graph, shapes, project.vocab.graph)
+            violations = shacl_violations(graph, shapes, project.vocab.graph)
         except ValueError as exc:
             raise FactError(SHAPES, None, str(exc), "restore the shapes from git") from None
-        if problems:
-            raise BuildError("SHACL validation", problems)
+        if violations:
+            raise BuildError("SHACL validation", [str(located(v, graph, project)) for v in violations])
     audits = audit(project)
     summary = _summary(project, triples, len(graph), audits)
     articles = "\n".join(f"Article: {a.path} (sha256 {a.sha256})" for a in project.articles.values())
