@@ -424,6 +424,13 @@ def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader,
 
 def _check_figure(rec: Record) -> None:
     """A stated figure's value, unit and bound agree with its words, and its words are in its quote."""
+    if rec["kind"] == "change" and "baseline_year" not in rec.data:
+        raise rec.error("kind", f"figure {rec.id!r} is a change with no baseline_year",
+                        "a change is against a dated earlier state: give baseline_year (较2022年 → 2022); a total "
+                        "over a period or a ratio to a former size is kind: level (DESIGN.md, 'Level or change')")
+    if rec["kind"] == "level" and "baseline_year" in rec.data:
+        raise rec.error("baseline_year", f"figure {rec.id!r} is a level with a baseline_year",
+                        "a figure compared with a dated earlier state is kind: change; otherwise remove baseline_year")
     stated = "quote" in rec.data and "derived" not in rec.data
     if stated and "as_stated" not in rec.data:
         raise rec.error(None, f"figure {rec.id!r} quotes the article but has no as_stated",

@@ -34,6 +34,7 @@ SUSPICIOUS_LABEL = re.compile(
     r"([\u4e00-\u9fff]{2,4})(\d+(?:\.\d+)?)(亿元|万元|元|万户|户|万张|张)[，、]\1(\d+(?:\.\d+)?)\3")
 MIN_REPEAT = 8  # shortest phrase that counts as garbled repetition inside one paragraph
 MIN_DUPLICATE = 20  # shortest paragraph that counts as a duplicate
+MIN_SHARED_TAIL = 60  # shortest end shared word for word with an earlier paragraph that counts as a partial duplicate
 # The defect kinds across which a quote may join paragraphs (the stitched view, Article.joined): the
 # parts of a split paragraph, and a misplaced fragment read after the paragraph it ends ('of').
 JOINING_DEFECTS = ("split-paragraph", "misplaced-fragment")
@@ -163,6 +164,14 @@ def _repeated_phrase(text: str) -> str | None:
     return best.strip("，、。；：") if best else None
 
 
+def _shared_tail(a: str, b: str) -> str:
+    """The longest end that ``a`` and ``b`` share word for word."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[len(a) - n:] if n else ""
+
+
 def detect(article: Article) -> Iterator[Finding]:
     """What can be found in the text alone: duplicates, splits, truncations, garbling, odd labels."""
     paras = article.paragraphs
@@ -182,6 +191,12 @@ def detect(article: Article) -> Iterator[Finding]:
                     yield Finding("partial-duplicate", (i,), (j,) if text in paras[j - 1] else (j, j + 1),
                                   text[:20])
                     break
+            else:
+                for j in range(1, i):
+                    tail = _shared_tail(text, paras[j - 1])
+                    if len(tail) >= MIN_SHARED_TAIL:  # the paragraph ends as an earlier one does
+                        yield Finding("partial-duplicate", (i,), (j,), tail[:20])
+                        break
     for i, text in enumerate(paras, 1):
         if i in duplicates or i == len(paras) or not _unterminated(text):
             continue
@@ -218,8 +233,12 @@ def confirm(finding: Finding, article: Article) -> str | None:
             return "the paragraphs are not word-for-word equal to the one named in 'of'"
     elif kind == "partial-duplicate":
         if not finding.of or not any(article.para(n) in article.joined(finding.of) or
-                                     article.joined(finding.of) in article.para(n) for n in finding.paragraphs):
-            return "the paragraph is not contained in (nor contains) the paragraphs named in 'of'"
+                                     article.joined(finding.of) in article.para(n) or
+                                     len(_shared_tail(article.para(n), article.joined(finding.of))) >= MIN_SHARED_TAIL
+                                     and finding.evidence in article.joined(finding.of)
+                                     for n in finding.paragraphs):
+            return ("the paragraph is not contained in (nor contains) the paragraphs named in 'of', nor ends "
+                    f"with at least {MIN_SHARED_TAIL} of their last characters")
     elif kind == "split-paragraph":
         first, *rest = finding.paragraphs
         if not rest or not _unterminated(article.para(first)):
