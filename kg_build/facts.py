@@ -35,15 +35,22 @@ import yaml
 from kg_build.errors import FactError
 from kg_build.numerals import figure_problem
 
-__all__ = ["Record", "SECTIONS", "EMPTY_KEY", "as_ints", "parse_yaml", "load_facts", "read_fact_files",
+__all__ = ["Record", "SECTIONS", "CATALOGUE_SECTIONS", "EMPTY_KEY", "as_ints", "parse_yaml", "load_facts", "read_fact_files",
            "read_csv", "check_references", "check_number", "StrictLoader"]
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
+# Text types checked by a pattern: (pattern, what to write).
+PATTERNS = {
+    "date": (r"[12][0-9]{3}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?",
+             "a date YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2025-08-01"),
+    "url": (r"https?://[^\s<>\"{}|\\^`]+", "an http(s) address, e.g. https://example.org/page"),
+    "sha256": (r"[0-9a-f]{64}", "64 lower-case hex digits, e.g. the output of sha256sum"),
+}
 
 # field name -> (type, required). Types: str, int, year, number, ints (int or list of ints), strs, id,
 # derivation, or a tuple of the allowed values.
-PROVENANCE = {"para": ("ints", False), "quote": ("str", False), "source": ("id", False),
-              "derived": ("derivation", False), "note": ("str", False)}
+PROVENANCE = {"article": ("id", False), "para": ("ints", False), "quote": ("str", False),
+              "source": ("id", False), "derived": ("derivation", False), "note": ("str", False)}
 SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
     "entities": {"id": ("id", True), "class": ("str", True), "zh": ("str", True), "en": ("str", True),
                  "en_basis": (("translation", "reference", "article", "constructed"), True),
@@ -60,13 +67,25 @@ SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
                 "year": ("year", False), "period": ("str", False), "kind": (("level", "change"), True),
                 "baseline_year": ("year", False),
                 "bound": (("exactly", "at-least", "more-than", "about"), False), **PROVENANCE},
-    "defects": {"id": ("id", True), "kind": ("str", True), "paragraphs": ("ints", True),
+    "mentions": {"id": ("id", True), "entity": ("id", True), "zh": ("str", True), **PROVENANCE},
+    "defects": {"id": ("id", True), "article": ("id", False), "kind": ("str", True), "paragraphs": ("ints", True),
                 "of": ("ints", False), "evidence": ("str", True), "note": ("str", False)},
     "sources": {"id": ("id", True), "title": ("str", True), "citation": ("str", True),
                 "files": ("strs", False), "note": ("str", False)},
 }
+# The sources catalogue (sources/catalogue.yaml): one record per article of sources/, with what is
+# known of its publication. ``date`` is YYYY, YYYY-MM or YYYY-MM-DD; ``sha256`` (of the file's bytes),
+# when given, is checked, so the text cannot change unnoticed.
+CATALOGUE_SECTIONS: dict[str, dict[str, tuple[Any, bool]]] = {
+    "articles": {"id": ("id", True), "file": ("str", True), "title": ("str", True), "kicker": ("str", False),
+                 "byline": ("str", False), "publisher": ("str", False), "date": ("date", False),
+                 "page": ("str", False), "url": ("url", False), "sha256": ("sha256", False),
+                 "note": ("str", False)},
+}
 # Sections whose records must say where they come from (article words, a source, or a derivation).
-NEEDS_PROVENANCE = {"entities", "relations", "posts", "memberships", "figures"}
+NEEDS_PROVENANCE = {"entities", "relations", "posts", "memberships", "figures", "mentions"}
+# Sections whose records must cite an article's words (a mention is a naming in a paragraph).
+NEEDS_QUOTE = {"mentions"}
 # The top-level key that says a fact file is meant to hold no records, and why: ``empty: "reason"``.
 EMPTY_KEY = "empty"
 # Years a figure may refer to, and the bounds of a number the graph can carry exactly everywhere
@@ -244,6 +263,11 @@ def _check_value(rec_path: str, line: int, section: str, key: str, kind: Any, va
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise bad("must be a list of strings", "write e.g. [凤池学校]")
         return value
+    if kind in PATTERNS:
+        pattern, example = PATTERNS[kind]
+        if not isinstance(value, str) or not re.fullmatch(pattern, value):
+            raise bad(f"must be {example}", f"write e.g. {example.split('e.g. ')[-1]}")
+        return value
     if kind == "derivation":
         if not isinstance(value, dict) or set(value) != {"from", "method"} \
                 or not isinstance(value["from"], list) or not value["from"] \
@@ -290,11 +314,14 @@ def _check_events(path: str, text: str) -> None:
         raise _yaml_error(path, exc, text) from None
 
 
-def parse_yaml(path: str, text: str) -> list[Record]:
+def parse_yaml(path: str, text: str, sections: Mapping[str, Mapping[str, tuple[Any, bool]]] | None = None
+               ) -> list[Record]:
     """Parse and check one fact file's text; ``path`` is only used in messages.
 
-    A file with no records is refused unless it says why with ``empty: "reason"``.
+    ``sections`` is the schema (default :data:`SECTIONS`; the sources catalogue has its own). A file
+    with no records is refused unless it says why with ``empty: "reason"``.
     """
+    sections = SECTIONS if sections is None else sections
     bad = BAD_CHARACTER.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -314,14 +341,14 @@ def parse_yaml(path: str, text: str) -> list[Record]:
                         f"add records, or say why it is empty with a line {EMPTY_KEY}: \"reason\"")
     if not isinstance(root, yaml.MappingNode):
         raise FactError(path, root.start_mark.line + 1, "a fact file must be a mapping of sections",
-                        f"start with one of: {', '.join(SECTIONS)}")
+                        f"start with one of: {', '.join(sections)}")
     records: list[Record] = []
     seen_sections: set[str] = set()
     empty_line = None
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode):
-            raise FactError(path, line, "a section name must be a plain word", f"use one of: {', '.join(SECTIONS)}")
+            raise FactError(path, line, "a section name must be a plain word", f"use one of: {', '.join(sections)}")
         section = key_node.value
         if section == EMPTY_KEY:
             if empty_line or not isinstance(value_node, yaml.ScalarNode) or value_node.tag != \
@@ -331,8 +358,8 @@ def parse_yaml(path: str, text: str) -> list[Record]:
             _check_text(path, line, value_node.value)
             empty_line = line
             continue
-        if section not in SECTIONS:
-            raise FactError(path, line, f"unknown section {section!r}", f"use one of: {', '.join(SECTIONS)}")
+        if section not in sections:
+            raise FactError(path, line, f"unknown section {section!r}", f"use one of: {', '.join(sections)}")
         if section in seen_sections:
             raise FactError(path, line, f"section {section!r} appears twice", "merge the two lists")
         seen_sections.add(section)
@@ -340,7 +367,7 @@ def parse_yaml(path: str, text: str) -> list[Record]:
             raise FactError(path, line, f"section {section!r} must be a list of records",
                             "start each record with '- id: ...'")
         for item in value_node.value:
-            records.append(_record(path, section, item, loader))
+            records.append(_record(path, section, item, loader, sections[section]))
     if empty_line and records:
         raise FactError(path, empty_line, f"the file says it is {EMPTY_KEY} but holds {len(records)} record(s)",
                         f"remove the {EMPTY_KEY!r} line")
@@ -353,11 +380,11 @@ def parse_yaml(path: str, text: str) -> list[Record]:
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
-def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader) -> Record:
+def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader,
+            schema: Mapping[str, tuple[Any, bool]]) -> Record:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
         raise FactError(path, line, f"a {section} record must be a mapping", "write '- id: ...' and its fields")
-    schema = SECTIONS[section]
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for key_node, value_node in node.value:
@@ -372,7 +399,8 @@ def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader) -
         if key in data:
             raise FactError(path, key_line, f"field {key!r} appears twice", "keep one of them")
         kind = schema[key][0]
-        if kind == "str" and isinstance(value_node, yaml.ScalarNode) and value_node.tag in _NUMBER_TAGS:
+        if (kind == "str" or kind in PATTERNS) and isinstance(value_node, yaml.ScalarNode) \
+                and value_node.tag in _NUMBER_TAGS:
             value = _nfc(value_node.value)  # text that looks like a number: keep it as written
         else:
             try:
@@ -396,6 +424,13 @@ def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader) -
 
 def _check_figure(rec: Record) -> None:
     """A stated figure's value, unit and bound agree with its words, and its words are in its quote."""
+    if rec["kind"] == "change" and "baseline_year" not in rec.data:
+        raise rec.error("kind", f"figure {rec.id!r} is a change with no baseline_year",
+                        "a change is against a dated earlier state: give baseline_year (较2022年 → 2022); a total "
+                        "over a period or a ratio to a former size is kind: level (DESIGN.md, 'Level or change')")
+    if rec["kind"] == "level" and "baseline_year" in rec.data:
+        raise rec.error("baseline_year", f"figure {rec.id!r} is a level with a baseline_year",
+                        "a figure compared with a dated earlier state is kind: change; otherwise remove baseline_year")
     stated = "quote" in rec.data and "derived" not in rec.data
     if stated and "as_stated" not in rec.data:
         raise rec.error(None, f"figure {rec.id!r} quotes the article but has no as_stated",
@@ -424,6 +459,12 @@ def _check_provenance(rec: Record) -> None:
         raise rec.error("quote" if "quote" in rec.data else "para",
                         f"record {rec.id!r} has quote and para only together",
                         "give both the paragraph number and the exact words")
+    if "article" in rec.data and "para" not in rec.data:
+        raise rec.error("article", f"record {rec.id!r} names an article but cites no paragraph of it",
+                        "add para: N and quote: the exact words, or remove article:")
+    if rec.section in NEEDS_QUOTE and ("quote" not in rec.data or "derived" in rec.data or "source" in rec.data):
+        raise rec.error(None, f"a {rec.section} record ({rec.id!r}) must cite the words that name the entity",
+                        "give article (when the project has several), para and quote")
 
 
 # The types a CSV column may have: a pattern its non-empty cells must match, and what to write.
@@ -592,7 +633,7 @@ def check_references(records: list[Record], known: Iterable[str] = ()) -> Iterat
     entities = {r.id for r in records if r.section == "entities"} | set(known)
     facts = set(first)
     refs = {"relations": ("subject", "object"), "posts": ("person", "organization"),
-            "memberships": ("member", "organization"), "figures": ("about", "indicator")}
+            "memberships": ("member", "organization"), "figures": ("about", "indicator"), "mentions": ("entity",)}
     for rec in records:
         for key in refs.get(rec.section, ()):
             if rec[key] not in entities:

@@ -17,19 +17,24 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from kg_build.errors import FactError
+from kg_build.facts import CATALOGUE_SECTIONS, Record, parse_yaml
 
-__all__ = ["Article", "Finding", "read_article", "detect", "confirm", "TERMINAL", "JOINING_DEFECTS"]
+__all__ = ["Article", "Finding", "read_article", "read_catalogue", "detect", "confirm", "CATALOGUE",
+           "TERMINAL", "JOINING_DEFECTS"]
+
+CATALOGUE = "sources/catalogue.yaml"
 
 TERMINAL = tuple("。！？”…）】》；")
 SUSPICIOUS_LABEL = re.compile(
     r"([\u4e00-\u9fff]{2,4})(\d+(?:\.\d+)?)(亿元|万元|元|万户|户|万张|张)[，、]\1(\d+(?:\.\d+)?)\3")
 MIN_REPEAT = 8  # shortest phrase that counts as garbled repetition inside one paragraph
 MIN_DUPLICATE = 20  # shortest paragraph that counts as a duplicate
+MIN_SHARED_TAIL = 60  # shortest end shared word for word with an earlier paragraph that counts as a partial duplicate
 # The defect kinds across which a quote may join paragraphs (the stitched view, Article.joined): the
 # parts of a split paragraph, and a misplaced fragment read after the paragraph it ends ('of').
 JOINING_DEFECTS = ("split-paragraph", "misplaced-fragment")
@@ -42,12 +47,14 @@ class Article:
     key: str
     text: str
     paragraphs: tuple[str, ...]
+    path: str = ""  # the file, relative to the project (sources/x.txt)
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False)  # its catalogue record's fields
 
     @classmethod
-    def from_text(cls, key: str, text: str) -> "Article":
+    def from_text(cls, key: str, text: str, path: str = "", meta: Mapping[str, Any] | None = None) -> "Article":
         text = unicodedata.normalize("NFC", text)
         paras = tuple(line.strip() for line in text.splitlines() if line.strip())
-        return cls(key, text, paras)
+        return cls(key, text, paras, path, dict(meta or {}))
 
     @property
     def sha256(self) -> str:
@@ -74,7 +81,49 @@ def read_article(path: Path, root: Path | None = None) -> Article:
         raise FactError(rel, None, "source file not found", "copy the article into sources/") from None
     except UnicodeDecodeError as exc:
         raise FactError(rel, None, f"not UTF-8 ({exc.reason})", "save the article as UTF-8") from None
-    return Article.from_text(path.stem, text)
+    return Article.from_text(path.stem, text, rel)
+
+
+def read_catalogue(root: Path) -> dict[str, Article]:
+    """Every article the catalogue (``sources/catalogue.yaml``) lists, read and checked, by id.
+
+    The catalogue is the one list of the project's sources: an article file in ``sources/`` that it
+    does not list, a listed file that is missing, and a ``sha256`` that does not match the file's
+    bytes are errors with the catalogue's file and line.
+    """
+    path = root / CATALOGUE
+    if not path.is_file():
+        raise FactError(CATALOGUE, None, "the sources catalogue is missing",
+                        "list each article of sources/ in sources/catalogue.yaml (see DESIGN.md, 'Sources')")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise FactError(CATALOGUE, None, f"cannot be read ({exc})", "save it as UTF-8 text") from None
+    articles: dict[str, Article] = {}
+    records: dict[str, Record] = {}
+    for rec in parse_yaml(CATALOGUE, text, CATALOGUE_SECTIONS):
+        if rec.id in records:
+            raise rec.error("id", f"article {rec.id!r} is listed twice (first at line {records[rec.id].line})",
+                            "keep one entry per article")
+        file = root / "sources" / rec["file"]
+        if "/" in rec["file"] or not file.is_file():
+            raise rec.error("file", f"article file sources/{rec['file']} not found",
+                            "name a file in sources/ (the name only, e.g. x.txt)")
+        if file.stem != rec.id:
+            raise rec.error("id", f"article id {rec.id!r} is not its file's name ({rec['file']})",
+                            f"write id: {file.stem} (the file name without .txt)")
+        if rec.get("sha256") and hashlib.sha256(file.read_bytes()).hexdigest() != rec["sha256"]:
+            raise rec.error("sha256", f"sources/{rec['file']} does not have the sha256 the catalogue records",
+                            "restore the article from git (its text is kept byte for byte)")
+        records[rec.id] = rec
+        articles[rec.id] = read_article(file, root)
+        object.__setattr__(articles[rec.id], "meta", dict(rec.data))
+    listed = {r["file"] for r in records.values()}
+    for file in sorted((root / "sources").glob("*.txt")):
+        if file.name not in listed:
+            raise FactError(CATALOGUE, None, f"sources/{file.name} is not in the catalogue",
+                            f"add an entry with id: {file.stem} and file: {file.name}, or remove the file")
+    return articles
 
 
 @dataclass(frozen=True)
@@ -115,6 +164,14 @@ def _repeated_phrase(text: str) -> str | None:
     return best.strip("，、。；：") if best else None
 
 
+def _shared_tail(a: str, b: str) -> str:
+    """The longest end that ``a`` and ``b`` share word for word."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[len(a) - n:] if n else ""
+
+
 def detect(article: Article) -> Iterator[Finding]:
     """What can be found in the text alone: duplicates, splits, truncations, garbling, odd labels."""
     paras = article.paragraphs
@@ -134,6 +191,12 @@ def detect(article: Article) -> Iterator[Finding]:
                     yield Finding("partial-duplicate", (i,), (j,) if text in paras[j - 1] else (j, j + 1),
                                   text[:20])
                     break
+            else:
+                for j in range(1, i):
+                    tail = _shared_tail(text, paras[j - 1])
+                    if len(tail) >= MIN_SHARED_TAIL:  # the paragraph ends as an earlier one does
+                        yield Finding("partial-duplicate", (i,), (j,), tail[:20])
+                        break
     for i, text in enumerate(paras, 1):
         if i in duplicates or i == len(paras) or not _unterminated(text):
             continue
@@ -170,8 +233,12 @@ def confirm(finding: Finding, article: Article) -> str | None:
             return "the paragraphs are not word-for-word equal to the one named in 'of'"
     elif kind == "partial-duplicate":
         if not finding.of or not any(article.para(n) in article.joined(finding.of) or
-                                     article.joined(finding.of) in article.para(n) for n in finding.paragraphs):
-            return "the paragraph is not contained in (nor contains) the paragraphs named in 'of'"
+                                     article.joined(finding.of) in article.para(n) or
+                                     len(_shared_tail(article.para(n), article.joined(finding.of))) >= MIN_SHARED_TAIL
+                                     and finding.evidence in article.joined(finding.of)
+                                     for n in finding.paragraphs):
+            return ("the paragraph is not contained in (nor contains) the paragraphs named in 'of', nor ends "
+                    f"with at least {MIN_SHARED_TAIL} of their last characters")
     elif kind == "split-paragraph":
         first, *rest = finding.paragraphs
         if not rest or not _unterminated(article.para(first)):

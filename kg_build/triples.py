@@ -6,11 +6,11 @@ the article's words, the paragraph(s), the status and, for derived facts, how th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from kg_build.errors import FactError
@@ -23,6 +23,7 @@ __all__ = ["Context", "article_triples", "record_triples", "reference_triples", 
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 ORG = PREFIXES["org"]
+SCHEMA = Namespace(PREFIXES["schema"])
 
 
 def _decimal(value: int | float | str) -> Literal:
@@ -40,21 +41,24 @@ def en(text: str) -> Literal:
 
 @dataclass
 class Context:
-    """What every record needs to become triples: the vocabulary, the article, the defects."""
+    """What every record needs to become triples: the vocabulary, the articles, the defects."""
 
     vocab: Vocabulary
-    article: Article
-    defects_by_paragraph: dict[int, list[str]]
+    articles: dict[str, Article]
+    defect_articles: dict[str, str]  # defect id -> the article it is a defect of
+    defects_of: dict[str, list[str]] = field(default_factory=dict)  # record id -> defect ids it rests on
+    entity_labels: dict[str, str] = field(default_factory=dict)  # entity id -> its zh label
 
-    @property
-    def article_iri(self) -> URIRef:
-        return minted("source", self.article.key)
+    @staticmethod
+    def article_iri(article: str) -> URIRef:
+        return minted("source", article)
 
-    def paragraph_iri(self, n: int) -> URIRef:
-        return minted("source", f"{self.article.key}/p/{n:03d}")
+    @staticmethod
+    def paragraph_iri(article: str, n: int) -> URIRef:
+        return minted("source", f"{article}/p/{n:03d}")
 
     def defect_iri(self, defect_id: str) -> URIRef:
-        return minted("source", f"{self.article.key}/defect/{defect_id}")
+        return minted("source", f"{self.defect_articles[defect_id]}/defect/{defect_id}")
 
     def code(self, rec: Record, key: str, scheme: str, value: str | None = None) -> URIRef:
         """The individual of class ``scheme`` whose zt:code is the record's ``key`` value."""
@@ -66,14 +70,34 @@ class Context:
         return known[value]
 
 
-def article_triples(ctx: Context, defects: Iterable[Record]) -> Iterator[Triple]:
-    """The article, its numbered paragraphs (with their text) and its curated defects."""
+def article_triples(ctx: Context, article: Article, defects: Iterable[Record]) -> Iterator[Triple]:
+    """An article with what the catalogue knows of it, its numbered paragraphs (with their text) and
+    its curated defects."""
     zt = ctx.vocab.zt
-    art = ctx.article_iri
+    art = ctx.article_iri(article.key)
     yield art, RDF.type, zt.Article
-    yield art, RDFS.label, Literal(ctx.article.key)
-    for n, text in enumerate(ctx.article.paragraphs, 1):
-        p = ctx.paragraph_iri(n)
+    yield art, RDFS.label, Literal(article.key)
+    meta = article.meta
+    if meta.get("title"):
+        yield art, DCTERMS.title, zh(meta["title"])
+    if meta.get("kicker"):
+        yield art, SCHEMA.alternativeHeadline, zh(meta["kicker"])
+    if meta.get("byline"):
+        yield art, SCHEMA.creditText, zh(meta["byline"])
+    if meta.get("publisher"):
+        yield art, DCTERMS.publisher, zh(meta["publisher"])
+    if meta.get("date"):
+        date = meta["date"]
+        kind = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(date), XSD.date)
+        yield art, DCTERMS.issued, Literal(date, datatype=kind)
+    if meta.get("page"):
+        yield art, SCHEMA.pagination, Literal(meta["page"])
+    if meta.get("url"):
+        yield art, SCHEMA.url, Literal(meta["url"], datatype=XSD.anyURI)
+    if meta.get("note"):
+        yield art, zt.note, en(meta["note"])
+    for n, text in enumerate(article.paragraphs, 1):
+        p = ctx.paragraph_iri(article.key, n)
         yield p, RDF.type, zt.Paragraph
         yield p, DCTERMS.isPartOf, art
         yield p, zt.paragraphNumber, Literal(n)
@@ -84,9 +108,9 @@ def article_triples(ctx: Context, defects: Iterable[Record]) -> Iterator[Triple]
         yield d, zt.defectKind, ctx.code(rec, "kind", "DefectKind")
         yield d, RDFS.label, Literal(rec.id)
         for n in as_ints(rec["paragraphs"]):
-            yield d, zt.affects, ctx.paragraph_iri(n)
+            yield d, zt.affects, ctx.paragraph_iri(article.key, n)
         for n in as_ints(rec.get("of", [])):
-            yield d, zt.repeats, ctx.paragraph_iri(n)
+            yield d, zt.repeats, ctx.paragraph_iri(article.key, n)
         yield d, zt.quote, zh(rec["evidence"])
         if rec.get("note"):
             yield d, zt.note, en(rec["note"])
@@ -106,12 +130,11 @@ def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) 
         yield f, zt.note, en(rec["note"])
     if "quote" in rec.data:
         yield f, zt.quote, zh(rec["quote"])
-        defects: set[str] = set()
         for n in rec.paragraphs:
-            yield f, zt.paragraph, ctx.paragraph_iri(n)
-            defects.update(ctx.defects_by_paragraph.get(n, ()))
-        for d in sorted(defects):
-            yield f, zt.restsOnDefect, ctx.defect_iri(d)
+            yield f, zt.paragraph, ctx.paragraph_iri(rec["article"], n)
+    # the defects of its own paragraphs and, for a derived fact, those of every fact it rests on
+    for d in ctx.defects_of.get(rec.id, ()):
+        yield f, zt.restsOnDefect, ctx.defect_iri(d)
     if "derived" in rec.data:
         yield f, zt.status, ctx.code(rec, "derived", "FactStatus", "derived")
         yield f, zt.derivation, en(rec["derived"]["method"])
@@ -219,7 +242,19 @@ def _source(ctx: Context, rec: Record) -> Iterator[Triple]:
         yield s, zt.note, en(rec["note"])
 
 
-_EMITTERS = {"entities": _entity, "relations": _relation, "posts": _post, "memberships": _membership,
+def _mention(ctx: Context, rec: Record) -> Iterator[Triple]:
+    """An entity declared elsewhere, named in (another) article: the entity zt:mentionedIn the paragraph,
+    and the name used there as an alternative label when it is not the entity's label."""
+    e = ZTD[rec["entity"]]
+    if rec["zh"] != ctx.entity_labels.get(rec["entity"]):
+        yield e, SKOS.altLabel, zh(rec["zh"])
+    first = ctx.paragraph_iri(rec["article"], rec.paragraphs[0])
+    for n in rec.paragraphs:
+        yield e, ctx.vocab.zt.mentionedIn, ctx.paragraph_iri(rec["article"], n)
+    yield from _fact(ctx, rec, e, ctx.vocab.zt.mentionedIn, first)
+
+
+_EMITTERS = {"entities": _entity, "mentions": _mention, "relations": _relation, "posts": _post, "memberships": _membership,
              "figures": _figure, "sources": _source}
 
 # The kinds of place a row of the reference CSV describes (column ``kind``), each with the ontology

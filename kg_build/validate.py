@@ -8,13 +8,13 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from kg_build.vocab import Vocabulary
 
-__all__ = ["undeclared_terms", "shacl_problems", "owl_rl_problems", "hermit_problems"]
+__all__ = ["undeclared_terms", "shacl_problems", "shacl_violations", "Violation", "owl_rl_problems", "hermit_problems"]
 
 BUILTIN = {RDF.type, RDFS.label, RDFS.comment, RDF.Statement, RDF.subject, RDF.predicate, RDF.object}
 
@@ -30,8 +30,19 @@ def undeclared_terms(triples: Iterable[tuple], vocab: Vocabulary) -> list[str]:
     return [f"term not declared in the ontology: <{t}>" for t in missing]
 
 
-def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
-    """SHACL Core validation with pyshacl; one line per violation (focus node, path, message).
+class Violation(NamedTuple):
+    """One SHACL violation: the node, the property path (or None), the message, the constraint kind
+    (the local name of its sh:sourceConstraintComponent, e.g. ClassConstraintComponent) and the value."""
+
+    focus: URIRef
+    path: URIRef | None
+    message: str
+    component: str
+    value: object = None
+
+
+def shacl_violations(data: Graph, shapes: Graph, ontology: Graph) -> list[Violation]:
+    """SHACL Core validation with pyshacl: every violation (warnings are not reported).
 
     Raises ValueError when the shapes themselves cannot be loaded."""
     from pyshacl import validate  # imported here: a slow import that only this check needs
@@ -46,16 +57,25 @@ def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
     if conforms:
         return []
     sh = "http://www.w3.org/ns/shacl#"
-    problems = []
+    out = []
     for result in report.subjects(RDF.type, URIRef(sh + "ValidationResult")):
-        severity = report.value(result, URIRef(sh + "resultSeverity"))
-        if severity != URIRef(sh + "Violation"):
+        if report.value(result, URIRef(sh + "resultSeverity")) != URIRef(sh + "Violation"):
             continue
-        focus = report.value(result, URIRef(sh + "focusNode"))
         path = report.value(result, URIRef(sh + "resultPath"))
-        message = report.value(result, URIRef(sh + "resultMessage"))
-        problems.append(f"{focus}: {path.n3(data.namespace_manager) if path else ''} {message}".strip())
-    return sorted(problems)
+        component = str(report.value(result, URIRef(sh + "sourceConstraintComponent")) or "")
+        message = " ".join(str(report.value(result, URIRef(sh + "resultMessage")) or "").split())
+        out.append(Violation(report.value(result, URIRef(sh + "focusNode")),
+                             path if isinstance(path, URIRef) else None, message,
+                             component.rsplit("#", 1)[-1], report.value(result, URIRef(sh + "value"))))
+    return sorted(out, key=lambda v: (str(v.focus), str(v.path), v.message))
+
+
+def shacl_problems(data: Graph, shapes: Graph, ontology: Graph) -> list[str]:
+    """SHACL Core validation; one line per violation (focus node, path, message).
+
+    Raises ValueError when the shapes themselves cannot be loaded."""
+    return [f"{v.focus}: {v.path.n3(data.namespace_manager) if v.path else ''} {v.message}".strip()
+            for v in shacl_violations(data, shapes, ontology)]
 
 
 def owl_rl_problems(data: Graph, ontology: Graph) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,46 @@ def built(project_root):
     from kg_build import build
 
     return build(project_root)
+
+
+@dataclass
+class BuiltProject:
+    """A fixture project built into a temporary folder: its root, the build's result and the
+    folder holding zhaotong.ttl, zhaotong.nt and manifest.json (like graph/)."""
+
+    root: Path
+    result: object  # kg_build.BuildResult
+    graph: Path
+
+
+TWO_ARTICLES = ROOT / "tests" / "fixtures" / "two-articles"
+
+
+def build_fixture_project(source: Path, into: Path) -> BuiltProject:
+    """Copy the fixture project ``source`` into ``into``, put the real project's ontology/ beside it
+    (never copied into the fixture), build it with kg_build and write its graph files to graph/."""
+    from kg_build import build
+    from kg_build.build import GRAPH_FILES
+    from kg_build.manifest import MANIFEST, make_manifest, manifest_text
+
+    shutil.copytree(source, into, ignore=shutil.ignore_patterns("README.md"))
+    shutil.copytree(ROOT / "ontology", into / "ontology")
+    result = build(into)
+    graph = into / "graph"
+    graph.mkdir()
+    files = dict(zip(GRAPH_FILES, (result.turtle.encode("utf-8"), result.ntriples.encode("utf-8"))))
+    manifest = make_manifest(files, result.summary["triples"], records=result.summary["records_per_file"])
+    for name, data in {**files, MANIFEST: manifest_text(manifest).encode("utf-8")}.items():
+        (graph / name).write_bytes(data)
+    return BuiltProject(into, result, graph)
+
+
+@pytest.fixture(scope="session")
+def two_articles(tmp_path_factory) -> BuiltProject:
+    """tests/fixtures/two-articles built by kg_build (two short test articles, their facts, the real
+    ontology). ``two_articles.graph`` is a graph folder with a manifest, usable wherever the
+    hand-written query_graph / network_graph fixtures are."""
+    return build_fixture_project(TWO_ARTICLES, tmp_path_factory.mktemp("two-articles") / "project")
 
 
 @pytest.fixture()

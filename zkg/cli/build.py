@@ -13,12 +13,15 @@ from pathlib import Path
 import click
 
 from kg_build import BuildError, FactError, audit, build, load_project
-from kg_build.build import GRAPH_FILES
+from kg_build.build import GRAPH_FILES, ONTOLOGY, read_turtle
+from kg_build.schema import CATALOGUE_SCHEMA, FACT_SCHEMA, catalogue_schema, fact_schema, schema_text
+from kg_build.vocab import load_vocabulary
 from kg_build.facts import as_ints
 from kg_build.manifest import MANIFEST, GraphFileError, make_manifest, manifest_text, read_manifest
 from zkg.cli import cli
 
-__all__ = ["write_atomically", "check_out", "WriteError", "project_root", "root_option", "previous_records"]
+__all__ = ["write_atomically", "check_out", "WriteError", "project_root", "root_option", "previous_records",
+           "schema_files"]
 
 TEMP_SUFFIX = ".tmp"
 
@@ -122,6 +125,12 @@ def write_atomically(files: dict[str, bytes], out: Path) -> None:
         os.close(dir_fd)
 
 
+def schema_files(root: Path) -> dict[str, str]:
+    """The generated JSON Schema files of the project at ``root``: relative path -> text."""
+    vocab = load_vocabulary(read_turtle(root, ONTOLOGY))
+    return {FACT_SCHEMA: schema_text(fact_schema(vocab)), CATALOGUE_SCHEMA: schema_text(catalogue_schema())}
+
+
 def previous_records(out: Path) -> dict[str, int]:
     """The per-file record counts in the manifest of the previous build in ``out`` ({} if none)."""
     try:
@@ -152,9 +161,12 @@ def _fail_on_bad_input(fn):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write zhaotong.ttl and zhaotong.nt into (default: graph/).")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster; the tests never skip it).")
+@click.option("--schema", "schema_only", is_flag=True,
+              help="Only write the JSON Schemas of the fact files (facts/schema.json) and of the sources "
+                   "catalogue (sources/catalogue.schema.json), generated from the loader's schema and the ontology.")
 @root_option
 @_fail_on_bad_input
-def build_command(out: Path | None, no_shacl: bool, root: Path | None) -> None:
+def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Path | None) -> None:
     """Build the knowledge graph from the article and the curated facts.
 
     Checks every fact (schema, references, the article's words), emits the triples, validates them
@@ -164,8 +176,15 @@ def build_command(out: Path | None, no_shacl: bool, root: Path | None) -> None:
     Example:
         zkg build                 # writes graph/zhaotong.ttl and graph/zhaotong.nt
         zkg build --out /tmp/g    # the same files, elsewhere
+        zkg build --schema        # regenerate facts/schema.json for editors
     """
     root = root or project_root()
+    if schema_only:
+        texts = schema_files(root)
+        for rel, text in texts.items():
+            write_atomically({Path(rel).name: text.encode("utf-8")}, root / Path(rel).parent)
+        click.echo("wrote " + " and ".join(texts))
+        return
     out = out or root / "graph"
     check_out(out, (*GRAPH_FILES, MANIFEST))
     result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
@@ -188,20 +207,23 @@ def build_command(out: Path | None, no_shacl: bool, root: Path | None) -> None:
 @root_option
 @_fail_on_bad_input
 def audit_command(root: Path | None) -> None:
-    """List the article's defects: detected, curated, and where the two disagree.
+    """List each article's defects: detected, curated, and where the two disagree (per article).
 
     \b
     Example:
         zkg audit
     """
     project = load_project(root or project_root())
-    result = audit(project)
-    click.echo(f"{len(project.article.paragraphs)} paragraphs in {project.article.key}; "
-               f"{len(result.curated)} curated defects, {len(result.detected)} detected")
-    for rec in result.curated:
-        of = f" of P{as_ints(rec['of'])}" if rec.get("of") else ""
-        click.echo(f"  {rec['kind']:<18} P{as_ints(rec['paragraphs'])}{of}  «{rec['evidence']}»  {rec.get('note', '')}")
-    for f in result.uncurated:
-        click.echo(f"  ! detected, not curated: {f.kind} P{list(f.paragraphs)} «{f.evidence}»")
-    for rec in result.unconfirmed:
-        click.echo(f"  ? curated, not detected: {rec['kind']} {rec.id} (a curator's reading)")
+    for key, result in audit(project).items():
+        article = project.articles[key]
+        title = article.meta.get("title", "")
+        click.echo(f"{article.path} ({key}{', ' + title if title else ''}): {len(article.paragraphs)} paragraphs; "
+                   f"{len(result.curated)} curated defects, {len(result.detected)} detected")
+        for rec in result.curated:
+            of = f" of P{as_ints(rec['of'])}" if rec.get("of") else ""
+            click.echo(f"  {rec['kind']:<18} P{as_ints(rec['paragraphs'])}{of}  «{rec['evidence']}»  "
+                       f"{rec.get('note', '')}")
+        for f in result.uncurated:
+            click.echo(f"  ! detected, not curated: {f.kind} P{list(f.paragraphs)} «{f.evidence}»")
+        for rec in result.unconfirmed:
+            click.echo(f"  ? curated, not detected: {rec['kind']} {rec.id} (a curator's reading)")
