@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
-from rdflib.namespace import ClosedNamespace, DCTERMS, FOAF, PROV, SKOS, XSD
+from rdflib.namespace import ClosedNamespace
 
 __all__ = ["ZT_IRI", "ZTD_IRI", "ZTD", "PREFIXES", "MINTED", "minted", "Vocabulary", "load_vocabulary"]
 

@@ -128,7 +128,7 @@ def test_every_change_in_the_graph_has_a_baseline_year_and_no_level_has_one(g):
     changes = set(g.subjects(zt("observationKind"), zt("Change")))
     assert changes
     assert all(g.value(c, zt("baselineYear")) is not None for c in changes)
-    assert all(g.value(l, zt("baselineYear")) is None for l in g.subjects(zt("observationKind"), zt("Level")))
+    assert all(g.value(x, zt("baselineYear")) is None for x in g.subjects(zt("observationKind"), zt("Level")))
     for fid in ("fig-provincial-first-class-high-schools-new", "fig-p11-fengchi-places-increase",
                 "fig-p11-fengchi-campus-area-increase"):
         assert g.value(ztd(f"fact/{fid}"), zt("observationKind")) == zt("Level"), fid

@@ -37,9 +37,9 @@ def test_the_cli_prints_each_violation_as_file_line_fix(scratch_project, tmp_pat
     (scratch_project / "facts" / "test.yaml").write_text(BAD_RELATION, encoding="utf-8")
     result = zkg("build", "--root", str(scratch_project), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
-    lines = [l.strip() for l in result.stderr.splitlines() if l.strip()]
-    assert any(l.startswith("facts/test.yaml:2: record 'rel-test-located-in-an-indicator'") and "; fix: " in l
-               for l in lines), result.stderr
+    lines = [x.strip() for x in result.stderr.splitlines() if x.strip()]
+    assert any(x.startswith("facts/test.yaml:2: record 'rel-test-located-in-an-indicator'") and "; fix: " in x
+               for x in lines), result.stderr
     assert lines[-1].startswith("Error: SHACL validation failed"), lines[-1]
 
 

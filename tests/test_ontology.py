@@ -38,7 +38,7 @@ def test_every_zt_term_has_chinese_and_english_labels_and_a_definition(ontology)
     terms = {s for k in kinds for s in ontology.subjects(RDF.type, k) if str(s).startswith(ZT)}
     assert len(terms) > 100
     for term in terms:
-        langs = {l.language for l in ontology.objects(term, RDFS.label) if isinstance(l, Literal)}
+        langs = {x.language for x in ontology.objects(term, RDFS.label) if isinstance(x, Literal)}
         assert {"zh", "en"} <= langs, term
         assert ontology.value(term, SKOS.definition) is not None, term
 

@@ -4,7 +4,6 @@ one-line errors for servers that are down, slow, broken or not SPARQL (real sock
 from __future__ import annotations
 
 import http.server
-import shutil
 import subprocess
 import sys
 import threading

@@ -50,8 +50,8 @@ def test_paragraph_iris_are_per_article(g):
 def test_an_entity_named_in_both_articles_is_one_entity_with_facts_from_both(g):
     school = ztd("school/jiaxian-no1")
     assert len([o for o in g.objects(school, URIRef(str(RDF) + "type"))]) == 1
-    assert len([l for l in g.objects(school, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
-                if l.language == "zh"]) == 1
+    assert len([x for x in g.objects(school, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+                if x.language == "zh"]) == 1
     facts = {f for f in g.subjects(RDF.type, zt("Fact"))
              if school in (g.value(f, RDF.subject), g.value(f, RDF.object), g.value(f, zt("about")))
              or any(g.value(m, URIRef("http://www.w3.org/ns/org#member")) == school

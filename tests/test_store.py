@@ -53,7 +53,7 @@ def test_engines_agree_and_language_tags_count():
     q = "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
     a, b = open_store(FIXTURE, "oxigraph").select(q), open_store(FIXTURE, "rdflib").select(q)
     assert a.same_as(b) and len(a.rows) > 10
-    changed = type(b)(b.columns, [(s, LangString(str(l), "en")) for s, l in b.rows], b.ordered)
+    changed = type(b)(b.columns, [(s, LangString(str(x), "en")) for s, x in b.rows], b.ordered)
     assert not a.same_as(changed)  # the same text in another language is a different answer
 
 

@@ -93,7 +93,7 @@ def to_iri(text: str) -> IRI | None:
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES and not local.startswith("//"):
         return IRI(PREFIXES[prefix] + local)
-    if _SCHEME.match(value) and not unicodedata.east_asian_width(value[0]) in "WF":
+    if _SCHEME.match(value) and unicodedata.east_asian_width(value[0]) not in "WF":
         scheme = prefix.lower()
         if scheme in ("http", "https", "urn", "mailto", "file", "tag", "doi") or local.startswith("//"):
             return IRI(value)

@@ -526,7 +526,7 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
                                 "it may have been restarted; try again") from None
         whole = b"".join(chunks)
         if whole.endswith(_CANCELLED):
-            raise _Refusal(504, f"the query ran past the server's time limit and was stopped: "
+            raise _Refusal(504, "the query ran past the server's time limit and was stopped: "
                                 "narrow it (fewer patterns, LIMIT)")
         return Response(whole, status=200, content_type=ctype)
 

@@ -150,7 +150,7 @@ def _fail_on_bad_input(fn):
         except BuildError as exc:
             for line in exc.problems[:50]:
                 click.echo(f"  {line}", err=True)
-            more = f" (first 50 shown)" if len(exc.problems) > 50 else ""
+            more = " (first 50 shown)" if len(exc.problems) > 50 else ""
             raise click.ClickException(
                 f"{exc.what} failed with {len(exc.problems)} problem(s){more}; nothing was written") from None
     run.__name__, run.__doc__ = fn.__name__, fn.__doc__

@@ -21,8 +21,8 @@ from zkg.cli import cli
 from zkg.push import push_graph
 from zkg.errors import QueryInterrupted
 from zkg.lookup import Resolver, missing_iris
-from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, Result, StoreError, compact, find_graph_file, open_store
-from zkg.table import FORMATS, GRAPH_FORMATS, MACHINE_FORMATS, delimited_lines, format_graph, format_result
+from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, Result, StoreError, compact, open_store
+from zkg.table import FORMATS, GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "push"]
 
