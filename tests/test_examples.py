@@ -179,10 +179,25 @@ def test_adding_a_fact_as_the_readme_says(tmp_path):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, tmp_path / name)
     before = run("zkg network path 李正响 周世碧", tmp_path)
     assert before.returncode == 1
+    relations = int(re.search(r"relations (\d+)", run("zkg build --out before", tmp_path).stdout).group(1))
     (tmp_path / target).write_text(block, encoding="utf-8")
     built = run("zkg build", tmp_path)
     assert built.returncode == 0, built.stderr
-    assert "relations 108" in built.stdout  # one more than the committed graph
+    assert f"relations {relations + 1}" in built.stdout  # one more than the committed graph
     shown = run("zkg show 昭通市教育体育局", tmp_path)
     assert shown.returncode == 0 and "zt:locatedIn" in shown.stdout and "昭通市教育体育局局长周世碧" in shown.stdout
     assert run("zkg network path 李正响 周世碧", tmp_path).returncode == 0
+    # Step 4: the expected answers follow, and then every named question agrees with them again.
+    summary = (tmp_path / "queries" / "expected" / "graph-summary.srj").read_text(encoding="utf-8")
+    updated = run("zkg query --all --update-expected", tmp_path)
+    assert updated.returncode == 0, updated.stderr
+    assert (tmp_path / "queries" / "expected" / "graph-summary.srj").read_text(encoding="utf-8") != summary
+    from zkg.api import read_queries
+    from zkg.catalogue import Catalogue
+    from zkg.store import open_store, result_from_json
+
+    store = open_store(tmp_path / "graph")
+    for q in Catalogue.from_texts(read_queries(tmp_path / "queries")):
+        got = store.select(q.text, q.bind({}), max_rows=0)
+        expected = (tmp_path / "queries" / "expected" / f"{q.name}.srj").read_text(encoding="utf-8")
+        assert got.same_as(result_from_json(expected, ordered=got.ordered)), q.name

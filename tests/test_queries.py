@@ -106,10 +106,12 @@ def real_rdflib():
 def test_real_graph_answer_equals_expected(name, real_store):
     q = CATALOGUE.get(name)
     expected_file = QUERIES / "expected" / f"{name}.srj"
-    assert expected_file.is_file(), f"write it: zkg query {name} --format json > {expected_file}"
-    got = real_store.select(q.text, q.bind({}))
+    assert expected_file.is_file(), f"write it: zkg query {name} --update-expected"
+    got = real_store.select(q.text, q.bind({}), max_rows=0)
     expected = result_from_json(expected_file.read_text(encoding="utf-8"), ordered=got.ordered)
-    assert got.same_as(expected)
+    assert got.same_as(expected), (
+        f"{name}: the answer differs from {expected_file.relative_to(QUERIES.parent)}\n{got.differences(expected)}\n"
+        f"if the change is meant, run: zkg query {name} --update-expected (and review git diff)")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -125,3 +127,31 @@ def test_readme_documents_every_command_and_question():
         assert command in readme, f"queries/README.md lacks an example of {command!r}"
     for name in NAMES:
         assert f"`{name}`" in readme, f"queries/README.md does not list {name}"
+
+
+def test_update_expected_rewrites_the_expected_answers(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    queries = tmp_path / "queries"
+    shutil.copytree(QUERIES, queries)
+    target = queries / "expected" / "graph-summary.srj"
+    original = target.read_text(encoding="utf-8")
+    target.write_text('{"head": {"vars": ["x"]}, "results": {"bindings": []}}\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "zkg", "query", "graph-summary", "--update-expected",
+                           "--queries-dir", str(queries), "--graph-dir", str(GRAPH)],
+                          capture_output=True, text=True, cwd=QUERIES.parent, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert target.read_text(encoding="utf-8") == original
+    misuse = subprocess.run([sys.executable, "-m", "zkg", "query", "-e", "ASK {}", "--update-expected"],
+                            capture_output=True, text=True, cwd=QUERIES.parent, timeout=300)
+    assert misuse.returncode == 2 and "--update-expected takes NAME or --all" in misuse.stderr
+
+
+def test_a_differing_answer_names_the_rows_missing_and_added(real_store):
+    q = CATALOGUE.get("schools")
+    got = real_store.select(q.text, q.bind({}))
+    fewer = type(got)(got.columns, got.rows[1:], got.ordered)
+    text = got.differences(fewer)
+    assert "added (got, not expected):" in text and repr(got.rows[0]) in text

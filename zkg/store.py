@@ -273,6 +273,24 @@ class Result:
         """True when both answers are the same (see :meth:`canonical`)."""
         return self.canonical() == other.canonical()
 
+    def differences(self, expected: "Result") -> str:
+        r"""What this answer lacks and adds against ``expected``, one row a line (for test messages).
+
+        >>> Result(("n",), [(1,), (2,)]).differences(Result(("n",), [(2,), (3,)]))
+        'missing (expected, not got):\n  (3,)\nadded (got, not expected):\n  (1,)'
+        """
+        if self.columns != expected.columns:
+            return f"columns differ: got {self.columns}, expected {expected.columns}"
+        got = {tuple(_cell_key(v) for v in row): row for row in self.rows}
+        want = {tuple(_cell_key(v) for v in row): row for row in expected.rows}
+        missing = [want[k] for k in want if k not in got]
+        added = [got[k] for k in got if k not in want]
+        if not missing and not added:
+            return "the same rows in another order" if not self.same_as(expected) else "no difference"
+        lines = ["missing (expected, not got):", *(f"  {r!r}" for r in missing),
+                 "added (got, not expected):", *(f"  {r!r}" for r in added)]
+        return "\n".join(lines)
+
     def frame(self):
         """The rows as a pandas DataFrame: a column of integers is ``Int64`` (nullable, so a
         missing value stays missing and the rest stay integers), any other column of numbers is

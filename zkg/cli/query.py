@@ -146,8 +146,11 @@ def _read_stdin() -> str:
                    "a cut answer says so on stderr.")
 @click.option("--allow-service", is_flag=True,
               help="Let a SERVICE clause run: the engine then fetches from the server it names. Off by default.")
+@click.option("--update-expected", is_flag=True,
+              help="Write each named question's whole answer (default parameters) into the expected results the "
+                   "tests compare with (QUERIES-DIR/expected/NAME.srj): after a curated change, review with git diff.")
 def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endpoint, graph_dir, queries_dir,
-          timeout, max_rows, allow_service):
+          timeout, max_rows, allow_service, update_expected):
     """Answer a named question, a .rq file or a SPARQL text (read-only).
 
     NAME is a question of `zkg query --list`, a path to a .rq file, or - for a query on
@@ -163,10 +166,17 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         zkg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s a/rdfs:subClassOf* zt:School }' --engine rdflib
         zkg query -e 'DESCRIBE ?p WHERE { ?p rdfs:label "周世碧"@zh }'
         zkg query --all -f json --endpoint http://127.0.0.1:7878/query
+        zkg query --all --update-expected && git diff --stat queries/expected
     """
     chosen = sum(bool(x) for x in (name, text, list_, all_))
     if chosen != 1:
         raise click.UsageError("give exactly one of NAME, -e SPARQL, --list or --all (try: zkg query --list)")
+    if update_expected:
+        if text or list_ or params or out_dir or endpoint or (name and (name == "-" or name.endswith(".rq"))):
+            raise click.UsageError("--update-expected takes NAME or --all alone: the expected answers are the "
+                                   "named questions' with their default parameters, on the embedded store")
+        out_dir = (queries_dir or _default_dir("queries")) / "expected"
+        fmt, max_rows = "json", 0
     if bom and fmt not in ("csv", "tsv"):
         raise click.UsageError("--bom is for -f csv and -f tsv (Excel reads them as UTF-8 with it)")
     if all_ and out_dir is None and fmt in ("csv", "tsv"):
