@@ -143,3 +143,18 @@ def test_derived_values_are_the_arithmetic_they_claim(built):
         assert any(abs(v - c) <= 1e-4 * max(1.0, abs(c)) for c in candidates), (f, v, xs)
         checked += 1
     assert checked >= 5
+
+
+def test_build_finds_the_project_from_the_working_directory(scratch_project, tmp_path):
+    import subprocess
+    import sys
+
+    # A fact only the copy has: the build run from inside the copy must include it.
+    (scratch_project / "facts" / "education" / "only-here.yaml").write_text(
+        "relations:\n  - id: bureau-of-zhaotong-test\n    subject: org/zhaotong-education-sports-bureau\n"
+        "    property: locatedIn\n    object: division/530600\n    para: 16\n"
+        "    quote: 昭通市教育体育局局长周世碧\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "zkg", "build", "--out", str(tmp_path / "out")],
+                          cwd=scratch_project / "facts", capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "fact/bureau-of-zhaotong-test>" in (tmp_path / "out" / "zhaotong.nt").read_text(encoding="utf-8")

@@ -31,13 +31,20 @@ class WriteError(Exception):
 
 
 def project_root() -> Path:
-    """The project folder: the one holding ``facts/`` above this package (an editable install)."""
+    """The project folder, found as the other commands find theirs: the working directory or the
+    nearest folder above it holding ``facts/``, ``ontology/`` and ``sources/``; else the checkout
+    this package is installed from (an editable install)."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if all((folder / name).is_dir() for name in ("facts", "ontology", "sources")):
+            return folder
     return Path(__file__).resolve().parents[2]
 
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-    help="Project folder with sources/, facts/ and ontology/ (default: this checkout).")
+    help="Project folder with sources/, facts/ and ontology/ (default: the working directory or the "
+         "nearest folder above it that has them, else this checkout).")
 
 
 def _temp_pattern(names) -> re.Pattern:
