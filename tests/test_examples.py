@@ -120,6 +120,8 @@ def run(command: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
 
 def _written(command: str, cwd: Path) -> Path | None:
     """The file or folder an example writes its answer to, if it does."""
+    if "--update-expected" in command:
+        return cwd / "queries" / "expected"
     for pattern in (r">\s*(\S+)\s*$", r"(?:^|\s)-o\s+(\S+)", r"--out-dir\s+(\S+)"):
         m = re.search(pattern, command)
         if m:

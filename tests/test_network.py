@@ -193,6 +193,7 @@ def test_answers_equal_their_sparql_twins(graph_file, onto_file):
     store = ox.Store()
     fmt = ox.RdfFormat.N_TRIPLES if graph_file.suffix == ".nt" else ox.RdfFormat.TURTLE
     store.bulk_load(path=str(graph_file), format=fmt)
+    store.bulk_load(path=str(onto_file), format=ox.RdfFormat.TURTLE)  # beside the data, as zkg's stores hold it
     G = net.project(_parse(graph_file), _parse(onto_file))
 
     rows = _select(store, "alliance-members")  # org:Membership nodes

@@ -62,9 +62,10 @@ class Graph:
 
 def open_graph(graph_dir: str | Path = "graph", engine: str = "oxigraph", endpoint: str | None = None,
                queries: str | Path | Mapping[str, str] = "queries", timeout: float = 30.0,
-               data: str | None = None) -> Graph:
+               data: str | None = None, ontology: str | Path | None | bool = True) -> Graph:
     """Open the graph (embedded store from ``graph_dir``, with the ontology beside it, or
-    ``endpoint``) with the named questions."""
+    ``endpoint``) with the named questions. ``ontology`` as in :func:`zkg.store.open_store`."""
     texts = queries if isinstance(queries, Mapping) else read_queries(queries)
-    store = open_store(graph_dir, engine=engine, endpoint=endpoint, timeout=timeout, data=data)
+    store = open_store(graph_dir, engine=engine, endpoint=endpoint, timeout=timeout, data=data,
+                       ontology=ontology)
     return Graph(store, Catalogue.from_texts(texts))
