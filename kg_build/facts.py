@@ -18,7 +18,7 @@ records. Every error names the file, the line and the fix (:class:`kg_build.erro
 >>> parse_yaml("facts/x.yaml", "entities:\\n  - id: a\\n    colour: red\\n")
 Traceback (most recent call last):
 ...
-kg_build.errors.FactError: facts/x.yaml:3: unknown field 'colour' in a record of 'entities'; fix: use only: alt_zh, class, derived, description_en, description_zh, en, en_basis, id, note, para, quote, source, zh, zh_basis
+kg_build.errors.FactError: facts/x.yaml:3: unknown field 'colour' in a record of 'entities'; fix: use only: alt_zh, article, class, derived, description_en, description_zh, en, en_basis, id, note, para, quote, source, zh, zh_basis
 """
 
 from __future__ import annotations
