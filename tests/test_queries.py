@@ -61,6 +61,8 @@ def test_alliance_members_on_fixture(fixture_graphs):
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_parameters_restrict_and_hostile_values_match_nothing(engine, fixture_graphs):
     g = fixture_graphs[engine]
+    before = g.store.triple_count()  # the fixture's 176 triples and the ontology beside them
+    assert before > 176
     assert len(g.ask("alliance-members", alliance="ztd:alliance/zhaotong-no1")) == 2
     assert g.ask("alliance-members", alliance="ztd:alliance/none") == []
     assert g.ask("paragraph-facts", paragraph=17)[0]["quote"] == "资2.35亿元"
@@ -68,7 +70,7 @@ def test_parameters_restrict_and_hostile_values_match_nothing(engine, fixture_gr
         g.ask("alliance-members", alliance='x:"} ; DROP ALL ; <a')
     with pytest.raises(CatalogueError, match="no parameter"):
         g.ask("alliance-members", school="x:y")
-    assert g.store.triple_count() == 176
+    assert g.store.triple_count() == before
 
 
 def test_indicator_change_is_computed_and_statuses_told_apart(fixture_graphs):
