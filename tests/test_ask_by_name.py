@@ -346,3 +346,16 @@ def test_the_package_builds_without_setuptools_warnings_and_ships_the_template(t
 
     [wheel] = tmp_path.glob("*.whl")
     assert "zkg/templates/network.html" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_what_did_zhou_shibi_say_by_name_alone():
+    """The newcomer's second question: zkg show 周世碧 lists the paragraphs whose words name him
+    (where he speaks), and zkg paragraph prints one of them whole."""
+    done = zkg("show", "周世碧")
+    assert done.returncode == 0, done.stderr
+    said = done.stdout.split("Paragraphs whose text names it", 1)[1]
+    numbers = {int(line.split()[0]) for line in said.splitlines()[3:] if line.strip()[:1].isdigit()}
+    assert {16, 30, 32} <= numbers
+    assert "周世碧介绍" in said
+    whole = zkg("paragraph", "32")
+    assert whole.returncode == 0 and "周世碧介绍" in whole.stdout

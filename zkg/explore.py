@@ -117,6 +117,7 @@ class EntityReport:
     statements: Result                       # direction, property, other end, words, paragraphs
     figures: Result
     defects: Result
+    mentions: Result = dataclasses.field(default_factory=lambda: Result(("paragraph", "words"), []))
 
     @property
     def empty(self) -> bool:
@@ -201,7 +202,37 @@ def entity_report(store: Store, names: Names, iri: IRI) -> EntityReport:
         defect_facts[(r["defect"], r["kind"], r["paragraph"])].append(compact(r["fact"]))
     defects = Result(("defect", "kind", "paragraph", "facts"),
                      [(d, _label(names, k), n, len(set(fs))) for (d, k, n), fs in defect_facts.items()], True)
-    return EntityReport(IRI(iri), labels, alt, classes, descriptions, introduced, statements, figures, defects)
+    return EntityReport(IRI(iri), labels, alt, classes, descriptions, introduced, statements, figures, defects,
+                        mentions(store, [labels.get("zh", ""), *alt]))
+
+
+_PARAGRAPHS = """PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
+SELECT ?n ?text WHERE { ?p a zt:Paragraph ; zt:paragraphNumber ?n ; zt:text ?text } ORDER BY ?n"""
+
+
+def mentions(store: Store, names: list[str], around: int = 24) -> Result:
+    r"""The paragraphs whose text contains one of ``names`` (the article's own words, found by a
+    plain text search: where a person speaks, or a school is named without a fact of its own),
+    each with the words around the first occurrence.
+
+    >>> from zkg.store import open_store
+    >>> s = open_store(data='<https://w3id.org/zhaotong-kg/id/p1> '
+    ...     '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/zhaotong-kg/ontology#Paragraph> .\n'
+    ...     '<https://w3id.org/zhaotong-kg/id/p1> <https://w3id.org/zhaotong-kg/ontology#paragraphNumber> "3"'
+    ...     '^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    ...     '<https://w3id.org/zhaotong-kg/id/p1> <https://w3id.org/zhaotong-kg/ontology#text> "局长周世碧介绍说"@zh .')
+    >>> mentions(s, ["周世碧"]).rows
+    [(3, '局长周世碧介绍说')]
+    """
+    names = sorted({n for n in names if len(n) >= 2}, key=len, reverse=True)
+    rows = []
+    for number, text in store.select(_PARAGRAPHS, max_rows=None).rows:
+        hits = [text.find(n) for n in names if n in text]
+        if hits:
+            at = min(hits)
+            start, end = max(0, at - around), min(len(text), at + around)
+            rows.append((number, ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")))
+    return Result(("paragraph", "words"), rows, True)
 
 
 def _class_text(names: Names, cls: Any) -> str:

@@ -124,6 +124,9 @@ def show(entity, wide, engine, endpoint, graph_dir, timeout):
             _section(f"Figures ({len(report.figures.rows)})")
             click.echo(format_result(report.figures.__class__(
                 report.figures.columns[:-1], [r[:-1] for r in report.figures.rows], True), "table", wide=wide))
+        if report.mentions.rows:
+            _section(f"Paragraphs whose text names it ({len(report.mentions.rows)}; zkg paragraph N prints one)")
+            click.echo(format_result(report.mentions, "table", wide=wide))
         if report.defects.rows:
             _section(f"Defects of the article its facts rest on ({len(report.defects.rows)})")
             click.echo(format_result(report.defects, "table", wide=wide))
