@@ -12,6 +12,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# Test files that start servers, browsers, kernels, many threads or many `zkg` processes: the slow
+# tier. `pytest -m "not slow"` runs the rest, in-process, for a quick loop while editing; CI runs all.
+SLOW_FILES = {"test_serve.py", "test_server.py", "test_viz_browser.py", "test_notebooks.py", "test_load.py",
+              "test_examples.py", "test_safety.py", "test_fuzz_facts.py", "test_guard.py", "test_alliances.py",
+              "test_ask_by_name.py", "test_lint.py", "test_curating.py", "test_bad_input.py", "test_ontology.py",
+              "test_network.py", "test_sources.py", "test_audit_fixes.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def project_root() -> Path:
