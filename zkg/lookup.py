@@ -45,7 +45,7 @@ from typing import Any, Iterable, Mapping
 from zkg.errors import AmbiguousName, NameNotFound
 from zkg.store import IRI, PREFIXES, Store, compact
 
-__all__ = ["Match", "Names", "NAMES_QUERY", "Resolver", "closest", "is_iri_text", "missing_iris", "norm",
+__all__ = ["Match", "Names", "NAMES_QUERY", "Resolver", "is_iri_text", "missing_iris", "norm",
            "to_iri"]
 
 ZTD = PREFIXES["ztd"]
@@ -316,8 +316,3 @@ def missing_iris(store: Store, params: Mapping[str, Any]) -> list[tuple[str, IRI
     return [(name, value) for name, value in params.items()
             if isinstance(value, IRI) and not store.select(_USED, {"x": value}).rows[0][0]]
 
-
-def closest(store: Store | Names, iri: str, n: int = 3) -> list[str]:
-    """The ``n`` named things whose short IRI or name is closest to ``iri`` (``name (ztd:…)``)."""
-    names = store if isinstance(store, Names) else Names.from_store(store)
-    return names.closest(compact(iri), n=n)
