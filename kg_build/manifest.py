@@ -1,14 +1,15 @@
 """The graph files and their manifest: one unit, written last, checked by every reader.
 
-``zkg build`` writes ``graph/zhaotong.ttl``, ``graph/zhaotong.nt`` and then ``graph/manifest.json``,
-which records, per file, its size, its sha256 and (for the N-Triples) its triple count, plus the
-record count of every fact file. A reader (query, serve, push, network, viz) calls
+``zkg build`` writes ``graph/zhaotong.trig``, ``graph/zhaotong.nq`` and then ``graph/manifest.json``,
+which records, per file, its size and its sha256; the dataset's size (triples of the default graph,
+quads and named graphs); and the record count of every fact file. A reader (query, serve, push, network, viz) calls
 :func:`verified_file` before it loads a graph file: a file that is missing, empty, cut short or
 from another build than its manifest is refused with one line that says to rebuild.
 
->>> m = make_manifest({"zhaotong.nt": b"<a:s> <a:p> <a:o> .\\n"}, triples=1)
->>> m["files"]["zhaotong.nt"]["bytes"], m["triples"]
-(20, 1)
+>>> m = make_manifest({"zhaotong.nq": b"<a:s> <a:p> <a:o> .\\n<a:s> <a:p> <a:o> <a:g> .\\n"}, triples=1,
+...                   quads=1, graphs=1)
+>>> m["files"]["zhaotong.nq"]["bytes"], m["triples"], m["quads"], m["graphs"]
+(46, 1, 1, 1)
 """
 
 from __future__ import annotations
@@ -40,12 +41,15 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def make_manifest(files: Mapping[str, bytes], triples: int,
-                  records: Mapping[str, int] | None = None) -> dict:
-    """The manifest of a set of graph files (name -> bytes) holding ``triples`` triples."""
+def make_manifest(files: Mapping[str, bytes], triples: int, records: Mapping[str, int] | None = None,
+                  quads: int | None = None, graphs: int | None = None) -> dict:
+    """The manifest of a set of graph files (name -> bytes) holding ``triples`` triples in the default
+    graph and, for a dataset, ``quads`` quads in ``graphs`` named graphs."""
+    sizes = {"quads": quads, "graphs": graphs}
     return {
         "format": FORMAT,
         "triples": triples,
+        **{k: v for k, v in sizes.items() if v is not None},
         "files": {name: {"bytes": len(data), "sha256": _sha256_bytes(data)}
                   for name, data in sorted(files.items())},
         "records": dict(sorted((records or {}).items())),

@@ -1,10 +1,26 @@
-"""Deterministic N-Triples and Turtle: same triples in, same bytes out (sorted, fixed prefixes).
+"""Deterministic N-Quads and TriG: same quads in, same bytes out (sorted, fixed prefixes).
+
+A dataset is written as its default graph (every distinct triple of the quads) followed by each
+named graph, so a reader that knows nothing of named graphs still sees every triple once.
 
 >>> from rdflib import URIRef, Literal
->>> t = [(URIRef("https://w3id.org/zhaotong-kg/id/a"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-...       Literal('甲 "x"', lang="zh"))]
->>> print(to_ntriples(t), end="")
+>>> a, g = URIRef("https://w3id.org/zhaotong-kg/id/a"), URIRef("https://w3id.org/zhaotong-kg/id/fact/f")
+>>> q = [(a, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal('甲 "x"', lang="zh"), g)]
+>>> print(to_nquads(q), end="")
 <https://w3id.org/zhaotong-kg/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "甲 \\"x\\""@zh .
+<https://w3id.org/zhaotong-kg/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "甲 \\"x\\""@zh <https://w3id.org/zhaotong-kg/id/fact/f> .
+>>> print(to_trig(q).split("@prefix")[0] + to_trig(q).split(" .\n\n", 1)[1], end="")
+@base <https://w3id.org/zhaotong-kg/id/> .
+<BLANKLINE>
+{
+<a>
+    rdfs:label "甲 \\"x\\""@zh .
+}
+<BLANKLINE>
+GRAPH <fact/f> {
+<a>
+    rdfs:label "甲 \\"x\\""@zh .
+}
 """
 
 from __future__ import annotations
@@ -18,7 +34,7 @@ from rdflib.namespace import XSD
 
 from kg_build.vocab import PREFIXES, ZTD_IRI
 
-__all__ = ["nt_term", "to_ntriples", "to_turtle"]
+__all__ = ["nt_term", "to_nquads", "to_trig"]
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
@@ -46,13 +62,17 @@ def nt_term(term: URIRef | Literal) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _unique_sorted(triples: Iterable[tuple]) -> list[tuple[str, str, str]]:
-    return sorted({(nt_term(s), nt_term(p), nt_term(o)) for s, p, o in triples})
+def _sorted_dataset(quads: Iterable[tuple]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str, str]]]:
+    """The default graph (distinct triples, sorted) and the named graphs' quads (sorted by graph)."""
+    named = sorted({(nt_term(g), nt_term(s), nt_term(p), nt_term(o)) for s, p, o, g in quads})
+    return sorted({(s, p, o) for _, s, p, o in named}), named
 
 
-def to_ntriples(triples: Iterable[tuple]) -> str:
-    """N-Triples, one line per distinct triple, sorted."""
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in _unique_sorted(triples))
+def to_nquads(quads: Iterable[tuple]) -> str:
+    """N-Quads: the default graph's triples, then every quad in its named graph; sorted."""
+    default, named = _sorted_dataset(quads)
+    return ("".join(f"{s} {p} {o} .\n" for s, p, o in default)
+            + "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in named))
 
 
 def _turtle_term(nt: str, predicate: bool = False) -> str:
@@ -74,22 +94,31 @@ def _turtle_term(nt: str, predicate: bool = False) -> str:
     return nt
 
 
-def to_turtle(triples: Iterable[tuple], header: str = "") -> str:
-    """Turtle grouped by subject, with the project's fixed prefixes and ``@base`` for data IRIs."""
-    lines = [f"# {line}".rstrip() for line in header.splitlines()]
-    lines += [f"@base <{ZTD_IRI}> ."]
-    lines += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
-    rows = _unique_sorted(triples)
+def _turtle_block(rows: list[tuple[str, str, str]]) -> list[str]:
+    """Triples in Turtle, grouped by subject (rdf:type first)."""
 
     def pred_key(row: tuple[str, str, str]) -> tuple[bool, str]:
         return (row[1] != f"<{RDF.type}>", row[1])
 
+    lines = []
     for subject, group in groupby(rows, key=lambda r: r[0]):
-        lines.append("")
         by_pred = sorted(group, key=lambda r: (pred_key(r), r[2]))
         parts = []
         for pred, objs in groupby(by_pred, key=lambda r: r[1]):
             objects = ", ".join(_turtle_term(o) for _, _, o in objs)
             parts.append(f"{_turtle_term(pred, predicate=True)} {objects}")
         lines.append(f"{_turtle_term(subject)}\n    " + " ;\n    ".join(parts) + " .")
+    return lines
+
+
+def to_trig(quads: Iterable[tuple], header: str = "") -> str:
+    """TriG with the project's fixed prefixes and ``@base`` for data IRIs: the default graph in
+    ``{ }``, then one ``GRAPH <g> { }`` block per named graph, each grouped by subject."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    lines += [f"@base <{ZTD_IRI}> ."]
+    lines += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
+    default, named = _sorted_dataset(quads)
+    lines += ["", "{", *_turtle_block(default), "}"]
+    for graph, group in groupby(named, key=lambda q: q[0]):
+        lines += ["", f"GRAPH {_turtle_term(graph)} {{", *_turtle_block([q[1:] for q in group]), "}"]
     return "\n".join(lines) + "\n"

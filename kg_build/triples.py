@@ -1,27 +1,32 @@
-"""Curated facts to triples, one record at a time (constant work per record, streamed).
+"""Curated records to quads, one record at a time (constant work per record, streamed).
 
-Every record yields its domain triples and a fact node ``ztd:fact/<id>`` (a reified statement with
-the article's words, the paragraph(s), the status and, for derived facts, how they were derived).
+Every record asserts its triples in a named graph of its own, ``ztd:fact/<id>``; what supports them
+(the article's words, the paragraph(s), the status, the defects they rest on and, for derived facts,
+how they were derived) is said about that graph in the provenance bundle ``ztd:provenance``. An
+article's text and metadata are the graph ``ztd:source/<id>``. The build then adds every triple to
+the default graph too (``kg_build.build``), so plain questions need no GRAPH clause.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from kg_build.errors import FactError
 from kg_build.facts import Record, as_ints
-from kg_build.source import Article
-from kg_build.vocab import ZTD, PREFIXES, Vocabulary, minted
+from kg_build.source import CATALOGUE, Article
+from kg_build.vocab import PROVENANCE, ZTD, PREFIXES, Vocabulary, minted
 
-__all__ = ["Context", "article_triples", "record_triples", "reference_triples", "REFERENCE_COLUMNS",
+__all__ = ["Context", "Quad", "PROVENANCE", "article_quads", "bundle_quads", "record_quads", "reference_quads",
+           "REFERENCE_COLUMNS",
            "PLACE_KINDS", "PLACE_COLUMNS"]
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]  # the fourth term names the graph
 ORG = PREFIXES["org"]
 SCHEMA = Namespace(PREFIXES["schema"])
 
@@ -70,11 +75,19 @@ class Context:
         return known[value]
 
 
-def article_triples(ctx: Context, article: Article, defects: Iterable[Record]) -> Iterator[Triple]:
-    """An article with what the catalogue knows of it, its numbered paragraphs (with their text) and
-    its curated defects."""
+def article_quads(ctx: Context, article: Article) -> Iterator[Quad]:
+    """An article's graph ``ztd:source/<id>``: what the catalogue knows of it and its numbered
+    paragraphs (with their text); and, in the provenance bundle, the files that graph comes from."""
     zt = ctx.vocab.zt
     art = ctx.article_iri(article.key)
+    for t in _article_triples(ctx, article, art):
+        yield (*t, art)
+    yield art, zt.file, Literal(article.path), PROVENANCE
+    yield art, zt.curatedIn, Literal(CATALOGUE), PROVENANCE
+
+
+def _article_triples(ctx: Context, article: Article, art: URIRef) -> Iterator[Triple]:
+    zt = ctx.vocab.zt
     yield art, RDF.type, zt.Article
     yield art, RDFS.label, Literal(article.key)
     meta = article.meta
@@ -102,30 +115,44 @@ def article_triples(ctx: Context, article: Article, defects: Iterable[Record]) -
         yield p, DCTERMS.isPartOf, art
         yield p, zt.paragraphNumber, Literal(n)
         yield p, zt.text, zh(text)
-    for rec in defects:
-        d = ctx.defect_iri(rec.id)
-        yield d, RDF.type, zt.SourceDefect
-        yield d, zt.defectKind, ctx.code(rec, "kind", "DefectKind")
-        yield d, RDFS.label, Literal(rec.id)
-        for n in as_ints(rec["paragraphs"]):
-            yield d, zt.affects, ctx.paragraph_iri(article.key, n)
-        for n in as_ints(rec.get("of", [])):
-            yield d, zt.repeats, ctx.paragraph_iri(article.key, n)
-        yield d, zt.quote, zh(rec["evidence"])
-        if rec.get("note"):
-            yield d, zt.note, en(rec["note"])
 
 
-def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) -> Iterator[Triple]:
-    """The fact node of ``rec``: the reified key statement and its provenance."""
+def bundle_quads() -> Iterator[Quad]:
+    """The provenance bundle says what it is, in itself."""
+    yield PROVENANCE, RDF.type, PROV.Bundle, PROVENANCE
+    yield PROVENANCE, RDFS.label, en("provenance of every curated record and article graph"), PROVENANCE
+    yield PROVENANCE, RDFS.label, zh("每条整理记录和每篇报道之图的出处"), PROVENANCE
+
+
+def _defect(ctx: Context, rec: Record) -> Iterator[Triple]:
+    zt = ctx.vocab.zt
+    d = ctx.defect_iri(rec.id)
+    yield d, RDF.type, zt.SourceDefect
+    yield d, zt.defectKind, ctx.code(rec, "kind", "DefectKind")
+    yield d, RDFS.label, Literal(rec.id)
+    for n in as_ints(rec["paragraphs"]):
+        yield d, zt.affects, ctx.paragraph_iri(rec["article"], n)
+    for n in as_ints(rec.get("of", [])):
+        yield d, zt.repeats, ctx.paragraph_iri(rec["article"], n)
+    yield d, zt.quote, zh(rec["evidence"])
+    if rec.get("note"):
+        yield d, zt.note, en(rec["note"])
+
+
+def _provenance(ctx: Context, rec: Record) -> Iterator[Triple]:
+    """What is known of a record's graph ``ztd:fact/<id>``: the file it was curated in, the quote and
+    paragraph(s) it rests on, its status, the defects it rests on and, for a derived fact, how it was
+    derived and from which facts (whose defects it inherits)."""
     zt = ctx.vocab.zt
     f = minted("fact", rec.id)
     yield f, RDF.type, zt.Fact
-    yield f, RDF.type, RDF.Statement
-    yield f, RDF.subject, s
-    yield f, RDF.predicate, p
-    yield f, RDF.object, o
     yield f, zt.curatedIn, Literal(rec.path)
+    if rec.section == "defects":  # the curators' finding, shown by its evidence (its note is on the defect)
+        yield f, zt.status, ctx.code(rec, "kind", "FactStatus", "curated")
+        yield f, zt.quote, zh(rec["evidence"])
+        for n in as_ints(rec["paragraphs"]):
+            yield f, zt.paragraph, ctx.paragraph_iri(rec["article"], n)
+        return
     if rec.get("note"):
         yield f, zt.note, en(rec["note"])
     if "quote" in rec.data:
@@ -140,6 +167,8 @@ def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) 
         yield f, zt.derivation, en(rec["derived"]["method"])
         for other in rec["derived"]["from"]:
             yield f, PROV.wasDerivedFrom, minted("fact", other)
+    elif rec.section == "sources":  # a reference source the curators describe
+        yield f, zt.status, ctx.code(rec, "id", "FactStatus", "curated")
     elif "source" in rec.data:
         yield f, zt.status, ctx.code(rec, "source", "FactStatus", "reference")
         yield f, DCTERMS.source, minted("source", rec["source"])
@@ -147,9 +176,14 @@ def _fact(ctx: Context, rec: Record, s: URIRef, p: URIRef, o: URIRef | Literal) 
         yield f, zt.status, ctx.code(rec, "quote", "FactStatus", "stated")
 
 
-def record_triples(ctx: Context, rec: Record) -> Iterator[Triple]:
-    """The triples of one curated record (any section but ``defects``)."""
-    return _EMITTERS[rec.section](ctx, rec)
+def record_quads(ctx: Context, rec: Record) -> Iterator[Quad]:
+    """One curated record: the triples it asserts, in its own graph ``ztd:fact/<id>``, and what
+    supports them, about that graph, in the provenance bundle."""
+    g = minted("fact", rec.id)
+    for t in _EMITTERS[rec.section](ctx, rec):
+        yield (*t, g)
+    for t in _provenance(ctx, rec):
+        yield (*t, PROVENANCE)
 
 
 def _entity(ctx: Context, rec: Record) -> Iterator[Triple]:
@@ -169,7 +203,6 @@ def _entity(ctx: Context, rec: Record) -> Iterator[Triple]:
         yield e, zt.description, en(rec["description_en"])
     if rec.get("description_zh"):
         yield e, zt.description, zh(rec["description_zh"])
-    yield from _fact(ctx, rec, e, RDF.type, cls)
 
 
 def _relation(ctx: Context, rec: Record) -> Iterator[Triple]:
@@ -179,7 +212,6 @@ def _relation(ctx: Context, rec: Record) -> Iterator[Triple]:
                         "use a zt property name (e.g. locatedIn, partOf, runBy) or a declared CURIE (org:memberOf)")
     s, o = ZTD[rec["subject"]], ZTD[rec["object"]]
     yield s, prop, o
-    yield from _fact(ctx, rec, s, prop, o)
 
 
 def _post(ctx: Context, rec: Record) -> Iterator[Triple]:
@@ -190,7 +222,6 @@ def _post(ctx: Context, rec: Record) -> Iterator[Triple]:
     yield post, org("postIn"), ZTD[rec["organization"]]
     yield post, org("role"), ctx.code(rec, "role", "Role")
     yield person, org("holds"), post
-    yield from _fact(ctx, rec, post, org("heldBy"), person)
 
 
 def _membership(ctx: Context, rec: Record) -> Iterator[Triple]:
@@ -204,7 +235,6 @@ def _membership(ctx: Context, rec: Record) -> Iterator[Triple]:
     yield member, org("memberOf"), group
     if rec["role"] == "alliance-leader":
         yield member, ctx.vocab.zt.leads, group
-    yield from _fact(ctx, rec, m, org("member"), member)
 
 
 def _figure(ctx: Context, rec: Record) -> Iterator[Triple]:
@@ -227,7 +257,6 @@ def _figure(ctx: Context, rec: Record) -> Iterator[Triple]:
         yield f, zt.periodLabel, zh(rec["period"])
     if rec.get("bound"):
         yield f, zt.bound, ctx.code(rec, "bound", "Bound")
-    yield from _fact(ctx, rec, f, zt.value, value)
 
 
 def _source(ctx: Context, rec: Record) -> Iterator[Triple]:
@@ -248,14 +277,12 @@ def _mention(ctx: Context, rec: Record) -> Iterator[Triple]:
     e = ZTD[rec["entity"]]
     if rec["zh"] != ctx.entity_labels.get(rec["entity"]):
         yield e, SKOS.altLabel, zh(rec["zh"])
-    first = ctx.paragraph_iri(rec["article"], rec.paragraphs[0])
     for n in rec.paragraphs:
         yield e, ctx.vocab.zt.mentionedIn, ctx.paragraph_iri(rec["article"], n)
-    yield from _fact(ctx, rec, e, ctx.vocab.zt.mentionedIn, first)
 
 
 _EMITTERS = {"entities": _entity, "mentions": _mention, "relations": _relation, "posts": _post, "memberships": _membership,
-             "figures": _figure, "sources": _source}
+             "figures": _figure, "sources": _source, "defects": _defect}
 
 # The kinds of place a row of the reference CSV describes (column ``kind``), each with the ontology
 # class that the entity it attaches to must belong to: a row's values become facts about the entity
@@ -292,11 +319,12 @@ REFERENCE_COLUMNS = {
 }
 
 
-def reference_triples(ctx: Context, path: str, rows: list[tuple[int, dict[str, str]]],
-                      entities_by_zh: dict[str, str], source_id: str) -> Iterator[Triple]:
+def reference_quads(ctx: Context, path: str, rows: list[tuple[int, dict[str, str]]],
+                    entities_by_zh: dict[str, str], source_id: str) -> Iterator[Quad]:
     """Facts from the reference CSV for the entities whose Chinese name matches a row's ``name_zh``.
 
-    Each column value becomes a fact with status Reference citing ``source_id``.
+    Each column value becomes a record of its own (graph ``ztd:fact/ref-<entity>-<column>``) with
+    status Reference citing ``source_id``.
     """
     zt = ctx.vocab.zt
     for line, row in rows:
@@ -311,12 +339,11 @@ def reference_triples(ctx: Context, path: str, rows: list[tuple[int, dict[str, s
                 continue
             rec = Record("figures" if figure else "relations", {"id": f"ref-{slug}-{column.replace('_', '-')}",
                                                                   "source": source_id}, path, line)
+            g = minted("fact", rec.id)
             if prop:
-                value = Literal(raw)
-                yield e, zt[prop], value
+                yield e, zt[prop], Literal(raw), g
                 if column == "wikidata_qid":
-                    yield e, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{raw}")
-                yield from _fact(ctx, rec, e, zt[prop], value)
+                    yield e, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{raw}"), g
             else:
                 indicator, unit, year = figure
                 try:
@@ -326,4 +353,7 @@ def reference_triples(ctx: Context, path: str, rows: list[tuple[int, dict[str, s
                                     "write the number in digits") from None
                 rec.data.update({"about": entity_id, "indicator": indicator, "value": number, "unit": unit,
                                  "kind": "level", "as_stated": raw, **({"year": year} if year else {})})
-                yield from _figure(ctx, rec)
+                for t in _figure(ctx, rec):
+                    yield (*t, g)
+            for t in _provenance(ctx, rec):
+                yield (*t, PROVENANCE)

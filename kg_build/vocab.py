@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import ClosedNamespace
 
-__all__ = ["ZT_IRI", "ZTD_IRI", "ZTD", "PREFIXES", "MINTED", "minted", "Vocabulary", "load_vocabulary"]
+__all__ = ["ZT_IRI", "ZTD_IRI", "ZTD", "PREFIXES", "MINTED", "PROVENANCE", "minted", "Vocabulary", "load_vocabulary"]
 
 ZT_IRI = "https://w3id.org/zhaotong-kg/ontology#"
 ZTD_IRI = "https://w3id.org/zhaotong-kg/id/"
@@ -21,6 +21,8 @@ ZTD = Namespace(ZTD_IRI)
 # article with its paragraphs and defects, reference sources, posts and memberships. No curated
 # entity id may start with one of them, or it would be the same IRI as a minted node.
 MINTED = ("fact", "source", "post", "membership")
+#: The named graph (a prov:Bundle) that holds what supports every record's graph ``ztd:fact/<id>``.
+PROVENANCE = ZTD["provenance"]
 
 
 def minted(space: str, key: str) -> URIRef:

@@ -42,7 +42,7 @@ def built(project_root):
 @dataclass
 class BuiltProject:
     """A fixture project built into a temporary folder: its root, the build's result and the
-    folder holding zhaotong.ttl, zhaotong.nt and manifest.json (like graph/)."""
+    folder holding zhaotong.trig, zhaotong.nq and manifest.json (like graph/)."""
 
     root: Path
     result: object  # kg_build.BuildResult
@@ -56,17 +56,14 @@ def build_fixture_project(source: Path, into: Path) -> BuiltProject:
     """Copy the fixture project ``source`` into ``into``, put the real project's ontology/ beside it
     (never copied into the fixture), build it with kg_build and write its graph files to graph/."""
     from kg_build import build
-    from kg_build.build import GRAPH_FILES
-    from kg_build.manifest import MANIFEST, make_manifest, manifest_text
+    from kg_build.manifest import MANIFEST, manifest_text
 
     shutil.copytree(source, into, ignore=shutil.ignore_patterns("README.md"))
     shutil.copytree(ROOT / "ontology", into / "ontology")
     result = build(into)
     graph = into / "graph"
     graph.mkdir()
-    files = dict(zip(GRAPH_FILES, (result.turtle.encode("utf-8"), result.ntriples.encode("utf-8"))))
-    manifest = make_manifest(files, result.summary["triples"], records=result.summary["records_per_file"])
-    for name, data in {**files, MANIFEST: manifest_text(manifest).encode("utf-8")}.items():
+    for name, data in {**result.files(), MANIFEST: manifest_text(result.manifest()).encode("utf-8")}.items():
         (graph / name).write_bytes(data)
     return BuiltProject(into, result, graph)
 

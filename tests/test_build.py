@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import permutations
 
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.compare import graph_diff, to_isomorphic
 
 from kg_build import build
@@ -22,37 +23,80 @@ def _diff_message(expected: Graph, actual: Graph) -> str:
     return f"{len(missing)} triples missing, {len(added)} added:\n" + "\n".join(lines)
 
 
-@pytest.mark.parametrize("name,fmt", [("zhaotong.ttl", "turtle"), ("zhaotong.nt", "nt")])
-def test_committed_graph_equals_a_fresh_build(built, project_root, name, fmt):
+def _dataset(text: str, fmt: str) -> set[tuple]:
+    """The quads of an N-Quads or TriG text, the default graph's as (s, p, o, None)."""
+    ds = Dataset()
+    ds.parse(data=text, format=fmt, publicID=str(ZTD))
+    return {(s, p, o, None if g == DATASET_DEFAULT_GRAPH_ID else g) for s, p, o, g in ds.quads()}
+
+
+@pytest.mark.parametrize("name", ["zhaotong.trig", "zhaotong.nq"])
+def test_committed_graph_equals_a_fresh_build(built, project_root, name):
     committed_path = project_root / "graph" / name
-    text = built.turtle if fmt == "turtle" else built.ntriples
-    fresh = Graph().parse(data=text, format=fmt)
-    committed = Graph().parse(committed_path, format=fmt)
-    assert to_isomorphic(committed) == to_isomorphic(fresh), _diff_message(committed, fresh)
-    assert committed_path.read_text(encoding="utf-8") == text, f"graph/{name} differs in bytes: run `zkg build`"
+    text = built.files()[name].decode("utf-8")
+    if committed_path.read_text(encoding="utf-8") != text:
+        fmt = "trig" if name.endswith(".trig") else "nquads"
+        committed, fresh = _dataset(committed_path.read_text(encoding="utf-8"), fmt), _dataset(text, fmt)
+        missing, added = sorted(committed - fresh, key=str)[:20], sorted(fresh - committed, key=str)[:20]
+        pytest.fail(f"graph/{name} differs from a fresh build (run `zkg build`): {len(committed - fresh)} "
+                    f"quads missing, {len(fresh - committed)} added\n" + "\n".join(
+                        [f"- {q}" for q in missing] + [f"+ {q}" for q in added]))
 
 
-def test_turtle_and_ntriples_hold_the_same_graph(built):
-    ttl = Graph().parse(data=built.turtle, format="turtle")
-    nt = Graph().parse(data=built.ntriples, format="nt")
-    assert len(ttl) == len(nt) == built.summary["triples"]
-    assert to_isomorphic(ttl) == to_isomorphic(nt), _diff_message(ttl, nt)
+def test_trig_and_nquads_hold_the_same_dataset(built):
+    trig, nq = _dataset(built.trig, "trig"), _dataset(built.nquads, "nquads")
+    assert trig == nq
+    default = {q[:3] for q in nq if q[3] is None}
+    named = {q for q in nq if q[3] is not None}
+    assert len(default) == len(built.graph) == built.summary["triples"]
+    assert len(named) == built.summary["quads"]
+    assert len({q[3] for q in named}) == built.summary["graphs"]
+
+
+def test_the_default_graph_is_the_union_of_the_named_graphs(built):
+    """Every triple is in the default graph once and in the named graph of each record that asserts
+    it: so a plain question sees it, and `GRAPH ?g { s p o }` says what supports it."""
+    quads = _dataset(built.nquads, "nquads")
+    default = {q[:3] for q in quads if q[3] is None}
+    in_named = {q[:3] for q in quads if q[3] is not None}
+    assert default == in_named
+    assert len(default) > 5000
+
+
+def test_every_named_graph_says_what_supports_it(built):
+    """Each named graph is a curated record (a zt:Fact with a status, and the file it was curated
+    in), an article (its text file and the catalogue), or the provenance bundle itself."""
+    g, zt = built.graph, lambda n: URIRef(ZT + n)  # noqa: E731
+    graphs = {q[3] for q in built.quads}
+    kinds = {"fact": 0, "article": 0, "bundle": 0}
+    for name in graphs:
+        if (name, RDF.type, zt("Fact")) in g:
+            assert g.value(name, zt("status")) is not None and g.value(name, zt("curatedIn")) is not None, name
+            kinds["fact"] += 1
+        elif (name, RDF.type, zt("Article")) in g:
+            assert str(g.value(name, zt("file"))).startswith("sources/"), name
+            kinds["article"] += 1
+        else:
+            assert (name, RDF.type, URIRef("http://www.w3.org/ns/prov#Bundle")) in g, name
+            kinds["bundle"] += 1
+    assert kinds["bundle"] == 1 and kinds["article"] == len(built.summary["articles"])
+    assert kinds["fact"] == sum(built.summary["facts_by_status"].values())
 
 
 def test_two_builds_give_identical_bytes(built, project_root):
     again = build(project_root, shacl=False)
-    assert again.turtle == built.turtle
-    assert again.ntriples == built.ntriples
+    assert again.trig == built.trig
+    assert again.nquads == built.nquads
 
 
 def test_no_blank_nodes_and_no_timestamps(built):
-    assert "_:" not in built.ntriples
-    assert "dateTime" not in built.ntriples
+    assert "_:" not in built.nquads
+    assert "dateTime" not in built.nquads
 
 
 def test_every_emitted_term_is_declared_in_the_ontology(built, project_root):
     vocab = load_vocabulary(project_root / "ontology" / "zhaotong.ttl")
-    assert undeclared_terms(built.triples, vocab) == []
+    assert undeclared_terms(built.graph, vocab) == []
 
 
 def test_undeclared_terms_are_caught(project_root):
@@ -63,7 +107,7 @@ def test_undeclared_terms_are_caught(project_root):
 
 def test_every_article_fact_has_its_words_in_its_paragraphs(built):
     """Checked on the graph itself: the quote is in the text of the paragraph(s) the fact cites."""
-    g = Graph().parse(data=built.ntriples, format="nt")
+    g = built.graph
     quote, paragraph, text = (URIRef(ZT + n) for n in ("quote", "paragraph", "text"))
     checked = 0
     for fact in set(g.subjects(RDF.type, URIRef(ZT + "Fact"))):
@@ -78,7 +122,7 @@ def test_every_article_fact_has_its_words_in_its_paragraphs(built):
 
 
 def test_every_fact_has_exactly_one_status_and_a_basis(built):
-    g = Graph().parse(data=built.ntriples, format="nt")
+    g = built.graph
     zt = lambda n: URIRef(ZT + n)  # noqa: E731
     facts = set(g.subjects(RDF.type, zt("Fact")))
     assert len(facts) > 400
@@ -91,32 +135,35 @@ def test_every_fact_has_exactly_one_status_and_a_basis(built):
         elif status == zt("Derived"):
             assert g.value(f, zt("derivation")) is not None, f
             assert g.value(f, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) is not None, f
+        elif status == zt("Curated"):  # a defect with its evidence, or a reference source described
+            assert g.value(f, zt("curatedIn")) is not None, f
         else:
             assert status == zt("Reference"), f
             assert g.value(f, URIRef("http://purl.org/dc/terms/source")) is not None, f
 
 
 def test_reference_facts_cite_the_reference_source_not_the_article(built):
-    g = Graph().parse(data=built.ntriples, format="nt")
+    g = built.graph
     code = URIRef(ZT + "divisionCode")
     zhaoyang = ZTD["division/530602"]
     assert g.value(zhaoyang, code) == Literal("530602")
-    fact = next(f for f in g.subjects(RDF.subject, zhaoyang) if g.value(f, RDF.predicate) == code)
+    fact = next(q[3] for q in built.quads if q[:3] == (zhaoyang, code, Literal("530602")))
     assert g.value(fact, URIRef(ZT + "status")) == URIRef(ZT + "Reference")
     assert g.value(fact, URIRef(ZT + "quote")) is None
 
 
 def test_facts_on_a_split_paragraph_say_they_rest_on_a_defect(built):
-    g = Graph().parse(data=built.ntriples, format="nt")
+    g = built.graph
     rests = URIRef(ZT + "restsOnDefect")
     p15 = ZTD["source/zhaotong-education-2025/p/015"]
-    on_p15 = set(g.subjects(URIRef(ZT + "paragraph"), p15))
+    on_p15 = {f for f in g.subjects(URIRef(ZT + "paragraph"), p15)
+              if g.value(f, URIRef(ZT + "status")) == URIRef(ZT + "Stated")}  # not the defect's own record
     assert on_p15, "some fact should cite paragraph 15 (Haiyanchi school)"
     assert all(g.value(f, rests) is not None for f in on_p15)
 
 
 def test_summary_counts_match_the_graph(built):
-    g = Graph().parse(data=built.ntriples, format="nt")
+    g = built.graph
     s = built.summary
     assert s["triples"] == len(g)
     n_obs = len(set(g.subjects(RDF.type, URIRef(ZT + "Observation"))))
@@ -125,7 +172,7 @@ def test_summary_counts_match_the_graph(built):
 
 def test_derived_values_are_the_arithmetic_they_claim(built):
     """Each derived figure computed from stated figures is their sum, difference or ratio."""
-    g = Graph().parse(data=built.ntriples, format="nt")
+    g = built.graph
     value = URIRef(ZT + "value")
     derived = list(g.subjects(URIRef(ZT + "status"), URIRef(ZT + "Derived")))
     assert derived

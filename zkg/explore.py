@@ -37,11 +37,13 @@ _NODES = _PROLOGUE + """SELECT ?e ?n ?role ?org ?who WHERE {
   OPTIONAL { ?n org:postIn|org:organization ?org }
   OPTIONAL { ?n org:heldBy|org:member ?who }
 }"""
-# Every fact whose key triple touches the thing, or one of its posts and memberships.
+# Every triple that touches the thing, or one of its posts and memberships, with the record (the
+# named graph) that asserts it and that record's words.
 _FACTS = _PROLOGUE + """SELECT DISTINCT ?e ?fact ?s ?p ?o ?quote ?paragraph ?status WHERE {
-  { ?fact rdf:subject ?e } UNION { ?fact rdf:object ?e }
-  UNION { ?fact rdf:subject ?n . ?n org:heldBy|org:postIn|org:member|org:organization ?e }
-  ?fact rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  { GRAPH ?fact { ?e ?p ?o } BIND(?e AS ?s) }
+  UNION { GRAPH ?fact { ?s ?p ?e } BIND(?e AS ?o) }
+  UNION { GRAPH ?fact { ?n org:heldBy|org:postIn|org:member|org:organization ?e . ?n ?p ?o } BIND(?n AS ?s) }
+  ?fact a zt:Fact .
   OPTIONAL { ?fact zt:quote ?quote }
   OPTIONAL { ?fact zt:paragraph/zt:paragraphNumber ?paragraph }
   OPTIONAL { ?fact zt:status ?status }
@@ -59,8 +61,7 @@ WHERE {
   OPTIONAL { ?fact zt:quote ?quote }
 } ORDER BY ?paragraph ?indicator ?fact"""
 _DEFECTS = _PROLOGUE + """SELECT ?e ?defect ?kind ?paragraph ?fact WHERE {
-  { ?fact rdf:subject ?e } UNION { ?fact rdf:object ?e } UNION { ?fact zt:about ?e }
-  UNION { ?fact rdf:subject ?n . ?n org:heldBy|org:postIn|org:member|org:organization ?e }
+  { GRAPH ?fact { ?e ?p ?o } } UNION { GRAPH ?fact { ?s ?p ?e } }
   ?fact zt:restsOnDefect ?defect .
   ?defect zt:defectKind ?kind ; zt:affects/zt:paragraphNumber ?paragraph .
 } ORDER BY ?paragraph ?defect ?fact"""
@@ -73,10 +74,17 @@ _PARAGRAPH_FACTS = _PROLOGUE + """SELECT ?n ?fact ?status ?s ?pred ?o ?quote ?ab
 WHERE {
   ?p a zt:Paragraph ; zt:paragraphNumber ?n .
   ?fact zt:paragraph ?p .
+  FILTER NOT EXISTS { ?fact zt:status zt:Curated }  # a defect: listed under the paragraph's defects
   OPTIONAL { ?fact zt:status ?status }
-  OPTIONAL { ?fact rdf:subject ?s ; rdf:predicate ?pred ; rdf:object ?o }
   OPTIONAL { ?fact zt:quote ?quote }
   OPTIONAL { ?fact zt:about ?about ; zt:indicator ?indicator . OPTIONAL { ?fact zt:valueAsStated ?asStated } }
+  # the record's own statement: its triples but labels, a figure's parts, a post's or a membership's
+  # parts and shortcuts (the row shows the person or member, the role and the organisation)
+  OPTIONAL { GRAPH ?fact { ?s ?pred ?o }
+             FILTER(?pred NOT IN (rdfs:label, skos:altLabel, zt:labelBasis, zt:description, org:holds,
+                                  org:memberOf, zt:leads, org:role, org:postIn, org:organization))
+             FILTER NOT EXISTS { ?fact a zt:Observation }
+             FILTER(?pred != rdf:type || NOT EXISTS { GRAPH ?fact { ?s org:role ?anyRole } }) }
   OPTIONAL { ?s org:role ?role ; org:postIn|org:organization ?org }
 } ORDER BY ?fact"""
 _PARAGRAPH_DEFECTS = _PROLOGUE + """SELECT ?n ?defect ?kind ?evidence WHERE {
@@ -181,8 +189,8 @@ def entity_report(store: Store, names: Names, iri: IRI) -> EntityReport:
                 quote, paras = _words(by_subject.get(s, []))
                 rows.append(("←", _label(names, p), compact(p), node_text(s), who, quote, paras))
             continue
-        if p in (PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object", PREFIXES["zt"] + "about"):
-            continue  # facts and figures: shown as words and under figures
+        if p == PREFIXES["zt"] + "about":
+            continue  # figures: shown under figures
         quote, paras = _words(by_triple.get((s, p, iri), []) or via_node(s, iri))
         rows.append(("←", _label(names, p), compact(p), _label(names, s), s if isinstance(s, IRI) else None,
                      quote, paras))

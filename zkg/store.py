@@ -889,11 +889,11 @@ def find_graph_file(graph_dir: str | Path) -> Path:
     from kg_build.manifest import GraphFileError, read_manifest, verified_file
 
     graph_dir = Path(graph_dir)
-    if not any((graph_dir / name).exists() for name in ("zhaotong.nt", "zhaotong.ttl", "manifest.json")):
+    if not any((graph_dir / name).exists() for name in ("zhaotong.nq", "zhaotong.nt", "zhaotong.ttl", "manifest.json")):
         raise StoreError(f"no graph in {graph_dir}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first")
     try:
         listed = read_manifest(graph_dir)["files"]
-        for name in ("zhaotong.nt", "zhaotong.ttl"):
+        for name in ("zhaotong.nq", "zhaotong.trig", "zhaotong.nt", "zhaotong.ttl"):
             if name in listed:
                 return verified_file(graph_dir, name)
     except GraphFileError as exc:
@@ -942,12 +942,13 @@ def open_store(
     onto = Path(ontology) if ontology else None
     if onto is not None and not onto.is_file():
         raise StoreError(f"no ontology file {onto}: give the path of ontology/zhaotong.ttl")
-    fmt = "nt" if data is not None or path.suffix == ".nt" else "turtle"
+    fmt = "nquads" if data is not None else {".nq": "nquads", ".trig": "trig", ".nt": "nt"}.get(path.suffix, "turtle")
     if engine == "oxigraph":
         import pyoxigraph as ox
 
         store = ox.Store()
-        rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
+        rdf_format = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+                      "nt": ox.RdfFormat.N_TRIPLES}.get(fmt, ox.RdfFormat.TURTLE)
         try:
             if data is not None:
                 store.bulk_load(data.encode("utf-8"), rdf_format)
@@ -959,16 +960,17 @@ def open_store(
         if onto is not None:
             try:
                 store.bulk_load(path=str(onto), format=ox.RdfFormat.TURTLE)
+                store.bulk_load(path=str(onto), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
             except (SyntaxError, OSError, ValueError) as exc:
                 detail = " ".join(str(exc).split())[:160]
                 raise StoreError(f"cannot load the ontology {onto}: {detail}: fix the Turtle") from None
         return OxigraphStore(store, timeout)
-    from rdflib import Graph
+    from rdflib import Dataset, URIRef
 
-    graph = Graph()
+    graph = Dataset()
     try:
         if data is not None:
-            graph.parse(data=data, format="nt")
+            graph.parse(data=data, format="nquads")
         else:
             graph.parse(str(path), format=fmt)
     except Exception as exc:
@@ -976,7 +978,8 @@ def open_store(
         raise StoreError(f"cannot load {path or 'data'}: {detail}: rebuild the graph") from None
     if onto is not None:
         try:
-            graph.parse(str(onto), format="turtle")
+            graph.default_context.parse(str(onto), format="turtle")
+            graph.graph(URIRef(ONTOLOGY_GRAPH)).parse(str(onto), format="turtle")
         except Exception as exc:
             detail = " ".join(str(exc).split())[:160]
             raise StoreError(f"cannot load the ontology {onto}: {detail}: fix the Turtle") from None

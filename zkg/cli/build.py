@@ -17,7 +17,7 @@ from kg_build.build import GRAPH_FILES, ONTOLOGY, read_turtle
 from kg_build.schema import CATALOGUE_SCHEMA, FACT_SCHEMA, catalogue_schema, fact_schema, schema_text
 from kg_build.vocab import load_vocabulary
 from kg_build.facts import as_ints
-from kg_build.manifest import MANIFEST, GraphFileError, make_manifest, manifest_text, read_manifest
+from kg_build.manifest import MANIFEST, GraphFileError, manifest_text, read_manifest
 from zkg.cli import cli
 
 __all__ = ["write_atomically", "check_out", "WriteError", "project_root", "root_option", "previous_records",
@@ -177,11 +177,11 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
     """Build the knowledge graph from the article and the curated facts.
 
     Checks every fact (schema, references, the article's words), emits the triples, validates them
-    against the ontology and the SHACL shapes, and writes Turtle and N-Triples.
+    against the ontology and the SHACL shapes, and writes the dataset as TriG and N-Quads.
 
     \b
     Example:
-        zkg build                 # writes graph/zhaotong.ttl and graph/zhaotong.nt
+        zkg build                 # writes graph/zhaotong.trig and graph/zhaotong.nq
         zkg build --out /tmp/g    # the same files, elsewhere
         zkg build --schema        # regenerate facts/schema.json for editors
     """
@@ -196,10 +196,9 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
     check_out(out, (*GRAPH_FILES, MANIFEST))
     result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
     s = result.summary
-    files = dict(zip(GRAPH_FILES, (result.turtle.encode("utf-8"), result.ntriples.encode("utf-8"))))
-    manifest = make_manifest(files, s["triples"], records=s["records_per_file"])
-    write_atomically({**files, MANIFEST: manifest_text(manifest).encode("utf-8")}, out)
-    click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples")
+    write_atomically({**result.files(), MANIFEST: manifest_text(result.manifest()).encode("utf-8")}, out)
+    click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples; "
+               f"{s['quads']} quads in {s['graphs']} named graphs (one per record and article, and the provenance)")
     click.echo("records:  " + ", ".join(f"{k} {v}" for k, v in s["records"].items()))
     click.echo("per file: " + ", ".join(f"{k} {v}" for k, v in s["records_per_file"].items()))
     click.echo("facts:    " + ", ".join(f"{k} {v}" for k, v in s["facts_by_status"].items()))
