@@ -204,4 +204,4 @@ def test_build_finds_the_project_from_the_working_directory(scratch_project, tmp
     done = subprocess.run([sys.executable, "-m", "zkg", "build", "--out", str(tmp_path / "out")],
                           cwd=scratch_project / "facts", capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert "fact/bureau-of-zhaotong-test>" in (tmp_path / "out" / "zhaotong.nt").read_text(encoding="utf-8")
+    assert "fact/bureau-of-zhaotong-test>" in (tmp_path / "out" / "zhaotong.nq").read_text(encoding="utf-8")

@@ -175,7 +175,7 @@ def test_the_cli_refuses_in_one_line_and_leaves_the_graph_alone(scratch, tmp_pat
     from zkg.cli import cli
 
     out = tmp_path_factory.mktemp("out")
-    for name in ("zhaotong.ttl", "zhaotong.nt", "manifest.json"):
+    for name in ("zhaotong.trig", "zhaotong.nq", "manifest.json"):
         shutil.copy(ROOT / "graph" / name, out / name)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     (scratch / "facts" / "test.yaml").unlink(missing_ok=True)

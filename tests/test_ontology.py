@@ -24,7 +24,7 @@ def shapes(project_root) -> Graph:
 
 @pytest.fixture(scope="module")
 def data(built) -> Graph:
-    return Graph().parse(data=built.ntriples, format="nt")
+    return built.graph
 
 
 def test_ontology_header_has_a_version_iri(ontology):
