@@ -1,6 +1,6 @@
 """Time and page size: our writer (zkg.viz.render_html) against pyvis's own from_nx + generate_html.
 
-Both run in the same process on the same graphs: the real graph (graph/zhaotong.nt, if built;
+Both run in the same process on the same graphs: the real graph (graph/zhaotong.nq, if built;
 every view) and synthetic graphs shaped like a projection (default 50,000 nodes, seeded).
 Prints a table; writes nothing.
 
@@ -55,19 +55,15 @@ def main() -> None:
     args = ap.parse_args()
 
     cases: list[tuple[str, nx.MultiDiGraph, str]] = []
-    real = ROOT / "graph" / "zhaotong.nt"
+    real = ROOT / "graph" / "zhaotong.nq"
     if real.is_file():
-        import pyoxigraph as ox
-
-        G, secs = timed(lambda: net.project(ox.parse(path=str(real), format=ox.RdfFormat.N_TRIPLES),
-                                            ox.parse(path=str(ROOT / "ontology" / "zhaotong.ttl"),
-                                                     format=ox.RdfFormat.TURTLE)))
+        G, secs = timed(net.load_network, ROOT / "graph", ROOT / "ontology" / "zhaotong.ttl")
         print(f"projected {real.relative_to(ROOT)}: {G.number_of_nodes()} nodes, "
               f"{G.number_of_edges()} edges in {secs:.3f} s", file=sys.stderr)
         for v in ("school-network", "all"):
             cases.append((f"real graph, view {v}", net.view(G, v), v))
     else:
-        print("graph/zhaotong.nt not built: run `zkg build` for the real-graph rows", file=sys.stderr)
+        print("graph/zhaotong.nq not built: run `zkg build` for the real-graph rows", file=sys.stderr)
     for n in (int(s) for s in args.sizes.split(",") if s):
         G, secs = timed(net.synthetic, n, args.seed)
         print(f"generated synthetic({n}, seed={args.seed}) in {secs:.2f} s", file=sys.stderr)

@@ -11,7 +11,6 @@ import networkx as nx
 import pandas as pd
 import pyoxigraph as ox
 import pytest
-import rdflib
 
 from zkg import network as net
 from zkg import notebook
@@ -21,7 +20,6 @@ from zkg.viz import layout, node_colours
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = ROOT / "graph"
 ONTO = ROOT / "ontology" / "zhaotong.ttl"
-FIX = ROOT / "tests" / "fixtures"
 D = net.ZTD
 NO1, ZX, YTH = D + "alliance/zhaotong-no1", D + "alliance/zhenxiong-ynnu", D + "alliance/yuntianhua"
 
@@ -40,7 +38,7 @@ def _zkg(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_load_network_is_the_projection_of_the_files(R, tmp_path):
-    direct = net.project(ox.parse(path=str(GRAPH / "zhaotong.nt"), format=ox.RdfFormat.N_TRIPLES),
+    direct = net.project(ox.parse(path=str(GRAPH / "zhaotong.nq"), format=ox.RdfFormat.N_QUADS),
                          ox.parse(path=str(ONTO), format=ox.RdfFormat.TURTLE))
     assert sorted(direct.nodes(data=True)) == sorted(R.nodes(data=True))
     assert sorted(direct.edges(keys=True, data=True)) == sorted(R.edges(keys=True, data=True))
@@ -93,7 +91,9 @@ def test_alliances_view_tells_the_alliance_story(R):
         into = list(A.in_edges(a, keys=True, data=True))
         assert len(into) == 1, f"{a}: one edge per leader, got {into}"
         s, _, k, d = into[0]
-        assert kinds[s] == "school" and k == "leads" and d["role_zh"] == "盟主" and d["quotes"]
+        assert kinds[s] == "school" and k == "leads" and d["role_zh"] == "盟主"
+        # the leads shortcut is in the membership's record graph: its words are the membership's
+        assert d["quotes"] == R[s][a]["leads"]["quotes"] == R[s][a]["member-of"]["quotes"] != []
         # the graph itself has both edges for the leader: the view folds them into one
         assert set(R[s][a]) == {"leads", "member-of"}
     assert A.nodes[NO1]["members"]["as_stated"] == "36所" and A.nodes[NO1]["members"]["unit"] == "Schools"
@@ -109,13 +109,17 @@ def test_alliances_view_tells_the_alliance_story(R):
     assert net.alliance_members(R)[NO1] == [D + "school/zhaotong-no1"]
 
 
-def test_alliances_view_keeps_other_members_and_stated_counties():
-    G = net.project(rdflib.Graph().parse(FIX / "network_graph" / "zhaotong.ttl"),
-                    rdflib.Graph().parse(FIX / "network_ontology.ttl"))
+def test_alliances_view_keeps_other_members_and_stated_counties(two_articles):
+    G = net.load_network(two_articles.graph, ONTO)
     A = net.view(G, "alliances")
-    assert A.get_edge_data(D + "school/ludian-no1", D + "alliance/zhaotong-no1", "member-of")["role_zh"] == "成员校"
-    assert list(A.successors(D + "alliance/zhenxiong")) == [D + "division/530627"]
+    alliance = D + "alliance/yixian"
+    member = A.get_edge_data(D + "school/yixian-no2", alliance, "member-of")
+    assert (member["role_zh"], member["quotes"]) == ("成员校", ["携手乙县第二中学等6所高中组建教研联盟"])
+    [(leader, _, k)] = [e for e in A.in_edges(alliance, keys=True) if e[2] != "member-of"]
+    assert (leader, k) == (D + "school/jiaxian-no1", "leads")
+    assert list(A.successors(alliance)) == [D + "division/yi-county"]
     assert not [n for n, k in A.nodes(data="kind") if k == net.UNSTATED]
+    assert A.nodes[alliance]["members"]["as_stated"] == "6所"
 
 
 def test_alliance_layout_and_colours(R):

@@ -22,10 +22,6 @@ from zkg import network as net
 from zkg.viz import LARGE, render_html
 
 ROOT = Path(__file__).resolve().parents[1]
-FIX = ROOT / "tests" / "fixtures"
-FIX_GRAPH = FIX / "network_graph" / "zhaotong.ttl"
-FIX_ONTO = FIX / "network_ontology.ttl"
-REAL_GRAPH = ROOT / "graph" / "zhaotong.nt"
 REAL_ONTO = ROOT / "ontology" / "zhaotong.ttl"
 CHROMIUM = Path("/usr/bin/chromium")
 D = "https://w3id.org/zhaotong-kg/id/"
@@ -48,18 +44,23 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def G() -> nx.MultiDiGraph:
-    """The fixture graph plus a school whose name and quote are an XSS probe."""
-    g = rdflib.Graph().parse(FIX_GRAPH)
+def G(two_articles) -> nx.MultiDiGraph:
+    """The two_articles fixture dataset plus a school whose name and quote are an XSS probe, added
+    as the build would: its triples in the default graph and in its record graph, the record's
+    quote stated about that graph in the provenance graph."""
+    ds = rdflib.Dataset()
+    ds.parse(two_articles.graph / "zhaotong.nq", format="nquads")
     zt = rdflib.Namespace("https://w3id.org/zhaotong-kg/ontology#")
-    probe, fact = rdflib.URIRef(D + "school/xss-probe"), rdflib.URIRef(D + "fact/xss-probe")
-    g.add((probe, rdflib.RDF.type, zt.PrimarySchool))
-    g.add((probe, rdflib.RDFS.label, rdflib.Literal(XSS, lang="zh")))
-    g.add((probe, rdflib.RDFS.label, rdflib.Literal("XSS probe " + XSS, lang="en")))
-    g.add((probe, zt.locatedIn, rdflib.URIRef(D + "division/530602")))
-    g.add((fact, rdflib.RDF.subject, probe))
-    g.add((fact, zt.quote, rdflib.Literal("quote " + XSS, lang="zh")))
-    return net.project(g, rdflib.Graph().parse(FIX_ONTO))
+    probe, record = rdflib.URIRef(D + "school/xss-probe"), rdflib.URIRef(D + "fact/xss-probe")
+    for triple in [(probe, rdflib.RDF.type, zt.PrimarySchool), (probe, rdflib.RDFS.label, rdflib.Literal(XSS, lang="zh")),
+                   (probe, rdflib.RDFS.label, rdflib.Literal("XSS probe " + XSS, lang="en")),
+                   (probe, zt.locatedIn, rdflib.URIRef(D + "division/jia-county"))]:
+        ds.default_graph.add(triple)
+        ds.graph(record).add(triple)
+    ds.graph(rdflib.URIRef(D + "provenance")).add((record, zt.quote, rdflib.Literal("quote " + XSS, lang="zh")))
+    H = net.project(ds, rdflib.Graph().parse(REAL_ONTO))
+    assert H.nodes[D + "school/xss-probe"]["quotes"] == ["quote " + XSS]
+    return H
 
 
 class Loaded:
@@ -177,7 +178,7 @@ def test_fixture_page_in_chromium_offline(browser, tmp_path, G):
         page.screenshot(tmp_path / "fixture.png")
         # the legend has one row per kind with its count
         legend = page.js("Array.from(document.querySelectorAll('#legend .legend-row')).map(r => r.textContent)")
-        assert "学校(6)" in legend and "教研联盟(2)" in legend
+        assert "学校(3)" in legend and "教研联盟(1)" in legend  # 甲县第一中学, 乙县第二中学 and the probe
     finally:
         page.close()
 
@@ -204,9 +205,9 @@ def test_xss_label_is_text_everywhere(browser, tmp_path, G):
         page.close()
 
 
-def test_language_switch_and_class_filter(browser, tmp_path, G):
-    page = _open(browser, tmp_path, G, "school-network", seed=1)
-    V = net.view(G, "school-network")
+def test_language_switch_and_class_filter(browser, tmp_path, R):
+    page = _open(browser, tmp_path, R, "school-network", seed=1)
+    V = net.view(R, "school-network")
     try:
         page.check_counts(V)
         no1 = _node_id(page, D + "school/zhaotong-no1")
@@ -222,7 +223,7 @@ def test_language_switch_and_class_filter(browser, tmp_path, G):
         visible_edges = page.js("zkg.network.body.edgeIndices.length")
         into = Counter(o for _, o, k in V.edges(keys=True) if k == "part-of")
         hub = {(s, o) for s, o, k in V.edges(keys=True) if k == "part-of" and into[o] >= 5}  # hidden until asked
-        assert hub, "the fixture's city should have its part-of edges hidden as a hub"
+        assert hub, "昭通市 should have its counties' part-of edges hidden as a hub"
         assert visible_edges == sum(1 for s, o in V.edges() if V.nodes[s]["kind"] != "school" != V.nodes[o]["kind"]
                                     and (s, o) not in hub)
         page.page.check("#show-hub")
@@ -287,15 +288,17 @@ def test_alliances_view_in_chromium(browser, tmp_path, R):
         # one drawn edge into each alliance: 盟主 from its leader school
         into = page.js("""Object.fromEntries(zkg.data.nodes.filter(n => n.kind === 'alliance').map(a => [a.iri,
             zkg.edges.get().filter(e => e.to === a.id).map(e => [zkg.nodes.get(e.from).label, e.label])]))""")
-        assert into == {no1: [["昭通市第一中学", "盟主"]], zx: [["云南师范大学附属镇雄中学", "盟主"]],
-                        yth: [["云天化中学", "盟主"]]}
+        leads_zh = R.graph["edge_labels"]["leads"][0]  # the ontology's label of zt:leads (牵头)
+        assert into == {no1: [["昭通市第一中学", leads_zh]], zx: [["云南师范大学附属镇雄中学", leads_zh]],
+                        yth: [["云天化中学", leads_zh]]}
         # "counties not stated" for the two alliances the article is silent about, dashed
         unstated = page.js("""zkg.data.nodes.filter(n => n.kind === 'unstated').map(n => [zkg.nodes.get(n.id).label,
             zkg.network.body.nodes[n.id].options.shapeProperties.borderDashes,
             zkg.edges.get().filter(e => e.to === n.id).map(e => zkg.data.nodes[e.from].iri)])""")
         assert sorted(u[2][0] for u in unstated) == sorted([zx, yth])
         assert all(u[0] == "区县未说明" and u[1] for u in unstated)
-        assert page.js("zkg.edges.get().filter(e => e.label === '隶属').length") == 0
+        part_of_zh = json.dumps(R.graph["edge_labels"]["part-of"][0])
+        assert page.js(f"zkg.edges.get().filter(e => e.label === {part_of_zh}).length") == 0
         assert page.js("zkg.network.body.edgeIndices.length") == A.number_of_edges()
         page.screenshot(tmp_path / "alliances-zh.png")
         page.page.check("input[name=lang][value=en]")

@@ -1,53 +1,57 @@
-"""The school network: project the RDF graph into NetworkX and answer relational questions.
+"""The school network: project the RDF dataset into NetworkX and answer relational questions.
 
-Data in, data out: :func:`project` takes triples (an ``rdflib.Graph``, a ``pyoxigraph.Store``
-or any iterable of pyoxigraph ``Triple``/``Quad`` objects, e.g. ``pyoxigraph.parse(...)``) and
-returns a :class:`networkx.MultiDiGraph`. It reads the triples once, keeping small dicts, and
-builds the graph at the end, so it scales with the number of triples.
+Data in, data out: :func:`project` takes the graph — the quads of ``graph/zhaotong.nq``
+(``pyoxigraph.parse(..., format=RdfFormat.N_QUADS)``), a ``pyoxigraph.Store``, an ``rdflib.Dataset``,
+or, for small examples, an ``rdflib.Graph`` or any iterable of plain triples — and returns a
+:class:`networkx.MultiDiGraph`. It reads the input once, keeping small dicts, and builds the graph
+at the end, so it scales with the number of quads.
 
-Nodes are the domain entities (IRIs typed with a class that reaches one of the groups in
-:data:`KINDS` through ``rdfs:subClassOf``; the subclass axioms come from the ontology, passed in
-the same triples or as ``ontology=``). Node attributes:
+**What the network is made of comes from the ontology** (passed in the same input or as
+``ontology=``): a class annotated ``zt:networkKind "school"`` makes a kind of node, and its
+subclasses fall under it (``rdfs:subClassOf``), the most specific kind winning (an Event is an
+``event``, not a ``program``); an object property annotated ``zt:networkEdge "located-in"``
+makes an edge of that name from subject to object. The kinds' and edges' names in Chinese and
+English are the classes' and properties' ``rdfs:label`` (``G.graph["kind_labels"]``,
+``G.graph["edge_labels"]``). The only edges that are not one property each are in
+:data:`DERIVED_EDGES`: ``runs`` (``zt:runBy`` reversed: ``P zt:runBy O`` becomes
+``O --runs--> P``, so the organisation points at what it runs, like ``leads``) and
+``holds-post-at`` (an ``org:Post``: the person it is ``org:heldBy`` → the organisation it is
+``org:postIn``).
 
-``kind``      the class group: school, alliance, division, person, organisation, program,
-              place, event, document, performance
+**Quotes come from the provenance of the named graphs.** Each curated record's triples are in
+its named graph ``ztd:fact/<id>``, and the graph's ``zt:quote`` is stated about the graph IRI. An
+edge's ``quotes`` are the quotes of every graph that holds its triple; a node's ``quotes`` those
+of every graph that holds a triple with the node as subject (its declaration, its relations, the
+``org:memberOf`` of a membership, the ``org:holds`` of a post, a mention). A triple held in
+several graphs (the default graph, its record graph) is counted once. Plain triples carry no
+graphs, so a projection of an ``rdflib.Graph`` has no quotes.
+
+Node attributes:
+
+``kind``      the node kind (``zt:networkKind`` of the class reached), e.g. ``school``
 ``cls``       the asserted zt class local name(s), e.g. ``SeniorHighSchool`` (sorted, ``|``-joined)
 ``cls_zh``, ``cls_en``  their ``rdfs:label`` in the ontology, e.g. 高中 / Senior high school
 ``label_zh``, ``label_en``, ``alt_labels`` (``skos:altLabel``, e.g. 昭通一中)
 ``figures``   list of ``{"indicator_zh", "indicator_en", "as_stated", "value", "year", "period",
               "quote", "unit", "unit_zh", "unit_en", "kind" (level | change), "baseline_year",
               "status", "status_zh", "status_en", "bound", "bound_zh", "bound_en"}`` for each
-              ``zt:Observation`` whose ``zt:about`` is the node; the ``_zh``/``_en`` names are the
-              labels of the ``zt:Unit``, ``zt:FactStatus`` and ``zt:Bound`` individuals in the ontology
-``quotes``    the ``zt:quote`` of the facts whose ``rdf:subject`` is the node (sorted, unique)
+              ``zt:Observation`` whose ``zt:about`` is the node (its quote and status: the
+              provenance of its record graph, which has the observation's IRI); the ``_zh``/``_en``
+              names are the labels of the ``zt:Unit``, ``zt:FactStatus`` and ``zt:Bound`` individuals
+``quotes``    see above (sorted, unique)
 
-The graph's ``kind_labels`` (``G.graph``) name each kind in both languages from the ontology's
-class labels.
-
-Edges carry ``name`` (the short name below), ``predicate`` (the IRI) and ``quotes``; key = name.
-
-============== ================================================ =========================
-name           from                                             direction
-============== ================================================ =========================
-leads          ``zt:leads``                                      school → alliance
-member-of      ``org:memberOf`` and ``org:Membership`` (``role``) member → organisation
-covers         ``zt:covers``                                     alliance → place
-located-in     ``zt:locatedIn``                                  entity → place
-part-of        ``zt:partOf``                                     place → place
-holds-post-at  ``org:Post`` (heldBy, postIn; ``role`` attribute)  person → organisation
-runs           ``zt:runBy`` **reversed**                         organisation → program
-supplies, manages, selected-in, part-of-program, applies-to, issued-by, performed-at,
-organized-by   the zt property of the same name                  as in the data
-============== ================================================ =========================
-
-``runs`` is the one reversed edge: ``P zt:runBy O`` becomes ``O --runs--> P`` so that the
-organisation points at what it runs, like ``leads``.
+Edges carry ``name``, ``predicate`` (the IRI; ``org:Post`` for ``holds-post-at``) and ``quotes``;
+key = name. A ``member-of`` edge whose ``org:Membership`` gives a role carries ``role``
+(``AllianceLeader``), ``role_zh``, ``role_en``; so does ``holds-post-at``.
 
 >>> import rdflib
 >>> g = rdflib.Graph().parse(data='''
 ... @prefix zt: <https://w3id.org/zhaotong-kg/ontology#> .
 ... @prefix ztd: <https://w3id.org/zhaotong-kg/id/> .
 ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+... zt:School zt:networkKind "school" .
+... zt:TeachingResearchAlliance zt:networkKind "alliance" .
+... zt:leads zt:networkEdge "leads" .
 ... zt:SeniorHighSchool rdfs:subClassOf zt:School .
 ... ztd:school\\/a a zt:SeniorHighSchool ; rdfs:label "甲中学"@zh ; zt:leads ztd:alliance\\/a .
 ... ztd:alliance\\/a a zt:TeachingResearchAlliance ; rdfs:label "甲联盟"@zh .
@@ -71,13 +75,13 @@ from typing import Any, Iterable, NamedTuple
 import networkx as nx
 
 __all__ = [
-    "KINDS",
     "VIEWS",
-    "EDGE_NAMES",
+    "DERIVED_EDGES",
     "UNSTATED",
     "project",
     "load_network",
     "view",
+    "kinds",
     "alliances",
     "member_count",
     "find_node",
@@ -100,24 +104,21 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 _TYPE = RDF + "type"
+_NETWORK_KIND = ZT + "networkKind"
+_NETWORK_EDGE = ZT + "networkEdge"
 
-#: Class groups, most specific first: a node takes the first group its classes reach.
-#: (Event is a Program subclass in DESIGN.md; it is shown apart, so it comes first.)
-KINDS: dict[str, str] = {
-    "school": ZT + "School",
-    "alliance": ZT + "TeachingResearchAlliance",
-    "division": ZT + "AdministrativeDivision",
-    "person": ZT + "Person",
-    "event": ZT + "Event",
-    "document": ZT + "Document",
-    "performance": ZT + "Performance",
-    "program": ZT + "Program",
-    "organisation": ZT + "Organization",
-    "place": ZT + "Place",
-}
-
-#: The kind of the placeholder nodes of the alliances view ("counties not stated").
+#: The kind of the placeholder nodes of the alliances view ("counties not stated"), with its
+#: names: not a class of the ontology, the view's own.
 UNSTATED = "unstated"
+_UNSTATED_LABELS = ("未说明", "not stated")
+
+#: The edges that are not one property of the data each: name → (zh, en). The one table of edge
+#: names the ontology does not hold (every other edge is a property's ``zt:networkEdge``).
+DERIVED_EDGES: dict[str, tuple[str, str]] = {
+    "runs": ("实施", "runs"),  # zt:runBy reversed
+    "holds-post-at": ("任职", "holds post at"),  # org:Post: heldBy → postIn
+}
+_RUN_BY = ZT + "runBy"
 
 #: The views: which kinds each one keeps. ``alliances`` (the default picture) is drawn apart
 #: by :func:`alliances`: leader → alliance → counties, one edge per leader, placeholders for
@@ -131,23 +132,6 @@ VIEWS: dict[str, frozenset[str] | None] = {
     "all": None,
 }
 
-#: Object property IRI → edge name (direction as in the data; zt:runBy is handled apart).
-EDGE_NAMES: dict[str, str] = {
-    ZT + "leads": "leads",
-    ORG + "memberOf": "member-of",
-    ZT + "covers": "covers",
-    ZT + "locatedIn": "located-in",
-    ZT + "partOf": "part-of",
-    ZT + "supplies": "supplies",
-    ZT + "manages": "manages",
-    ZT + "selectedIn": "selected-in",
-    ZT + "partOfProgram": "part-of-program",
-    ZT + "appliesTo": "applies-to",
-    ZT + "issuedBy": "issued-by",
-    ZT + "performedAt": "performed-at",
-    ZT + "organizedBy": "organized-by",
-}
-_RUN_BY = ZT + "runBy"
 _COUNTY_LEVEL = frozenset({ZT + "District", ZT + "County", ZT + "CountyLevelCity"})
 
 
@@ -156,31 +140,37 @@ class _Lit(NamedTuple):
     lang: str | None
 
 
-def _terms(source: Any) -> Iterable[tuple[str, str, Any]]:
-    """Yield (s, p, o) with IRIs as str and literals as :class:`_Lit`, from either library."""
-    try:  # rdflib.Graph
-        import rdflib
-
-        if isinstance(source, rdflib.Graph):
-            for s, p, o in source:
-                if isinstance(o, rdflib.Literal):
-                    o = _Lit(str(o), o.language)
-                else:
-                    o = str(o) if isinstance(o, rdflib.URIRef) else f"_:{o}"
-                yield (str(s) if isinstance(s, rdflib.URIRef) else f"_:{s}"), str(p), o
-            return
-    except ImportError:  # pragma: no cover - rdflib is a dependency
-        pass
+def _quads(source: Any) -> Iterable[tuple[str, str, Any, str | None]]:
+    """Yield (s, p, o, graph) with IRIs as str, literals as :class:`_Lit` and graph None for the
+    default graph (and for plain triples), from either library."""
     import pyoxigraph as ox
+    import rdflib
 
-    triples = source.quads_for_pattern(None, None, None) if isinstance(source, ox.Store) else source
-    for t in triples:
-        s, p, o = t.subject, t.predicate, t.object
-        if isinstance(o, ox.Literal):
-            o = _Lit(o.value, o.language)
-        else:
-            o = o.value if isinstance(o, ox.NamedNode) else f"_:{o.value}"
-        yield (s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}"), p.value, o
+    def rterm(t: Any) -> Any:
+        if isinstance(t, rdflib.Literal):
+            return _Lit(str(t), t.language)
+        return str(t) if isinstance(t, rdflib.URIRef) else f"_:{t}"
+
+    def oterm(t: Any) -> Any:
+        if isinstance(t, ox.Literal):
+            return _Lit(t.value, t.language)
+        return t.value if isinstance(t, ox.NamedNode) else f"_:{t.value}"
+
+    if isinstance(source, rdflib.Dataset):
+        for s, p, o, g in source.quads((None, None, None, None)):
+            name = g.identifier if isinstance(g, rdflib.Graph) else g
+            graph = None if name is None or name == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else rterm(name)
+            yield rterm(s), str(p), rterm(o), graph
+        return
+    if isinstance(source, rdflib.Graph):
+        for s, p, o in source:
+            yield rterm(s), str(p), rterm(o), None
+        return
+    items = source.quads_for_pattern(None, None, None) if isinstance(source, ox.Store) else source
+    for t in items:
+        g = getattr(t, "graph_name", None)
+        graph = None if g is None or isinstance(g, ox.DefaultGraph) else oterm(g)
+        yield oterm(t.subject), t.predicate.value, oterm(t.object), graph
 
 
 def _number(lexical: str | None) -> str:
@@ -197,23 +187,39 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
-    """Project RDF triples into a typed :class:`networkx.MultiDiGraph` (see the module doc).
+def kinds(G: nx.MultiDiGraph) -> list[str]:
+    """The node kinds the ontology gave this projection (``zt:networkKind``), sorted."""
+    return sorted(G.graph.get("kind_labels", {}))
 
-    ``source`` and ``ontology`` are each an ``rdflib.Graph``, a ``pyoxigraph.Store`` or an
-    iterable of pyoxigraph triples/quads; ``ontology`` only adds the ``rdfs:subClassOf`` axioms
-    (and any labels) when the data does not carry them.
+
+def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
+    """Project an RDF dataset (or plain triples) into a typed :class:`networkx.MultiDiGraph`
+    (see the module doc).
+
+    ``source`` and ``ontology`` are each pyoxigraph quads or triples (e.g. ``pyoxigraph.parse``), a
+    ``pyoxigraph.Store``, an ``rdflib.Dataset`` or an ``rdflib.Graph``; ``ontology`` adds the node
+    kinds, edge names, subclass axioms and labels when the data does not carry them. Every fact
+    is taken once, whichever graphs (default, named) hold it.
     """
     types: dict[str, set[str]] = defaultdict(set)
     sub: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, dict[str, str]] = defaultdict(dict)
     alts: dict[str, set[str]] = defaultdict(set)
-    rels: list[tuple[str, str, str, str]] = []  # (s, name, o, predicate)
-    res: dict[str, dict[str, Any]] = defaultdict(dict)  # posts, memberships, facts, observations
+    kind_of: dict[str, str] = {}  # class IRI → zt:networkKind
+    edge_of: dict[str, str] = {}  # property IRI → zt:networkEdge
+    links: set[tuple[str, str, str]] = set()  # every IRI → IRI triple (edges are known at the end)
+    res: dict[str, dict[str, Any]] = defaultdict(dict)  # posts, memberships, observations, graphs
+    quotes_of: dict[str, set[str]] = defaultdict(set)  # graph IRI (or any node) → its zt:quote
+    graphs_of: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # link → named graphs holding it
+    graphs_about: dict[str, set[str]] = defaultdict(set)  # subject → named graphs with a triple about it
 
     sources = [source] + ([ontology] if ontology is not None else [])
     for src in sources:
-        for s, p, o in _terms(src):
+        for s, p, o, g in _quads(src):
+            if g is not None:
+                graphs_about[s].add(g)
+                if isinstance(o, str):
+                    graphs_of[(s, p, o)].add(g)
             if p == _TYPE:
                 if isinstance(o, str):
                     types[s].add(o)
@@ -223,64 +229,41 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
             elif p in (RDFS + "label", SKOS + "prefLabel"):
                 if isinstance(o, _Lit):
                     lang = (o.lang or "").split("-")[0] or "zh"
-                    if lang in ("zh", "en"):  # first label wins unless prefLabel comes later
+                    if lang in ("zh", "en"):
                         labels[s].setdefault(lang, o.value)
             elif p == SKOS + "altLabel":
                 if isinstance(o, _Lit):
                     alts[s].add(o.value)
-            elif p in EDGE_NAMES:
-                if isinstance(o, str):
-                    rels.append((s, EDGE_NAMES[p], o, p))
-            elif p == _RUN_BY:
-                if isinstance(o, str):
-                    rels.append((o, "runs", s, p))
+            elif p == _NETWORK_KIND:
+                kind_of[s] = o.value if isinstance(o, _Lit) else str(o)
+            elif p == _NETWORK_EDGE:
+                edge_of[s] = o.value if isinstance(o, _Lit) else str(o)
+            elif p == ZT + "quote":
+                if isinstance(o, _Lit):
+                    quotes_of[s].add(o.value)
             elif p in _RESOURCE_PROPS:
-                key = _RESOURCE_PROPS[p]
-                v = o.value if isinstance(o, _Lit) else o
-                if key == "quote":
-                    res[s].setdefault("quote", []).append(v)
-                else:
-                    res[s].setdefault(key, v)
+                res[s].setdefault(_RESOURCE_PROPS[p], o.value if isinstance(o, _Lit) else o)
+            elif isinstance(o, str):
+                links.add((s, p, o))
 
-    # Which class group each class reaches (memoised walk up rdfs:subClassOf).
-    group_iri = {iri: kind for kind, iri in KINDS.items()}
-    order = list(KINDS)
+    # Which kinds each class reaches (memoised walk up rdfs:subClassOf); the most specific wins.
     memo: dict[str, frozenset[str]] = {}
 
     def reach(c: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
         if c in memo:
             return memo[c]
-        out = {group_iri[c]} if c in group_iri else set()
+        out = {c} if c in kind_of else set()
         for sup in sub.get(c, ()):
             if sup not in seen:
                 out |= reach(sup, seen | {c})
-        memo[c] = frozenset(out)
-        return memo[c]
+        if not seen:
+            memo[c] = frozenset(out)
+        return frozenset(out)
 
-    G = nx.MultiDiGraph()
-    for node, cls in sorted(types.items()):  # sorted: the same graph whatever the triple order
-        groups: set[str] = set()
-        for c in cls:
-            groups |= reach(c)
-        if not groups:
-            continue
-        kind = min(groups, key=order.index)
-        zt_cls = sorted(_local(c) for c in cls if c.startswith(ZT))
-        lab = labels.get(node, {})
-        zt_iris = sorted(c for c in cls if c.startswith(ZT))
-        G.add_node(
-            node,
-            kind=kind,
-            cls="|".join(zt_cls),
-            cls_zh="|".join(labels.get(c, {}).get("zh") or _local(c) for c in zt_iris),
-            cls_en="|".join(labels.get(c, {}).get("en") or _local(c) for c in zt_iris),
-            alt_labels=sorted(alts.get(node, ())),
-            county_level=bool(cls & _COUNTY_LEVEL),
-            label_zh=lab.get("zh") or lab.get("en") or _local(node),
-            label_en=lab.get("en") or lab.get("zh") or _local(node),
-            figures=[],
-            quotes=[],
-        )
+    def most_specific(groups: set[str]) -> str:
+        """The kind class no other reached kind class falls under (ties: by kind name)."""
+        lowest = [c for c in groups if not any(c != d and c in reach(d) for d in groups)]
+        return min(lowest, key=lambda c: kind_of[c])
 
     def label(iri: str | None, lang: str) -> str:
         if not iri:
@@ -288,52 +271,64 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
         lab = labels.get(iri, {})
         return lab.get(lang) or lab.get("zh") or lab.get("en") or _local(iri)
 
-    # The names of the kinds in both languages, from the ontology's class labels.
-    G.graph["kind_labels"] = {kind: (labels[iri]["zh"], labels[iri]["en"]) for kind, iri in KINDS.items()
-                              if "zh" in labels.get(iri, {}) and "en" in labels.get(iri, {})}
+    def quotes(graphs: Iterable[str]) -> set[str]:
+        return {q for g in graphs for q in quotes_of.get(g, ())}
 
-    # Quotes of facts, keyed by the reified (s, p, o) and by subject.
-    fact_quotes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for fid, r in res.items():
-        quotes = r.get("quote")
-        if not quotes:
+    G = nx.MultiDiGraph()
+    for node, cls in sorted(types.items()):  # sorted: the same graph whatever the quad order
+        groups: set[str] = set()
+        for c in cls:
+            groups |= reach(c)
+        if not groups:
             continue
-        s = r.get("subject")
-        if isinstance(s, str):
-            fact_quotes[(s, r.get("predicate", ""), str(r.get("object", "")))] += quotes
-            target = s
-            if s in res and "member" in res[s]:  # membership fact → the member
-                target = res[s]["member"]
-            elif s in res and "heldBy" in res[s]:  # post fact → the person
-                target = res[s]["heldBy"]
-            if target in G:
-                G.nodes[target]["quotes"].extend(quotes)
+        zt_iris = sorted(c for c in cls if c.startswith(ZT))
+        lab = labels.get(node, {})
+        G.add_node(
+            node,
+            kind=kind_of[most_specific(groups)],
+            cls="|".join(_local(c) for c in zt_iris),
+            cls_zh="|".join(labels.get(c, {}).get("zh") or _local(c) for c in zt_iris),
+            cls_en="|".join(labels.get(c, {}).get("en") or _local(c) for c in zt_iris),
+            alt_labels=sorted(alts.get(node, ())),
+            county_level=bool(cls & _COUNTY_LEVEL),
+            label_zh=lab.get("zh") or lab.get("en") or _local(node),
+            label_en=lab.get("en") or lab.get("zh") or _local(node),
+            figures=[],
+            quotes=sorted(quotes(graphs_about.get(node, ()))),
+        )
+
+    # The names of the kinds and edges in both languages: the ontology's labels.
+    G.graph["kind_labels"] = {k: (label(c, "zh"), label(c, "en")) for c, k in sorted(kind_of.items())}
+    G.graph["edge_labels"] = {**{name: (label(p, "zh"), label(p, "en")) for p, name in sorted(edge_of.items())},
+                              **DERIVED_EDGES}
 
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
 
-    def add_edge(s: str, name: str, o: str, predicate: str, **attrs: Any) -> None:
+    def add_edge(s: str, name: str, o: str, predicate: str, graphs: Iterable[str], **attrs: Any) -> None:
         if s in G and o in G:
-            e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": []})
-            for k, v in attrs.items():
-                if v:
-                    e[k] = v
+            e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": set()})
+            e["quotes"] |= quotes(graphs)
+            e.update({k: v for k, v in attrs.items() if v})
 
-    for s, name, o, p in rels:
-        add_edge(s, name, o, p, quotes=fact_quotes.get((s, p, o), []) if name != "runs" else
-                 fact_quotes.get((o, p, s), []))
+    for s, p, o in sorted(links):
+        if p in edge_of:
+            add_edge(s, edge_of[p], o, p, graphs_of.get((s, p, o), ()))
+        elif p == _RUN_BY:
+            add_edge(o, "runs", s, p, graphs_of.get((s, p, o), ()))
 
-    for node, r in res.items():
-        if "member" in r and "organization" in r:  # org:Membership
-            add_edge(r["member"], "member-of", r["organization"], ORG + "memberOf",
-                     role=_local(r["role"]) if "role" in r else "",
-                     role_zh=label(r.get("role"), "zh"), role_en=label(r.get("role"), "en"),
-                     quotes=fact_quotes.get((node, ORG + "member", r["member"]), []))
+    def role(r: dict[str, Any]) -> dict[str, str]:
+        return {"role": _local(r["role"]), "role_zh": label(r["role"], "zh"),
+                "role_en": label(r["role"], "en")} if isinstance(r.get("role"), str) else {}
+
+    for node, r in sorted(res.items()):
+        if "member" in r and "organization" in r:  # org:Membership: its role on the member-of edge
+            e = edges.get((r["member"], edge_of.get(ORG + "memberOf", ""), r["organization"]))
+            if e is not None:
+                e.update({k: v for k, v in role(r).items() if v})
         if "heldBy" in r and "postIn" in r:  # org:Post
             add_edge(r["heldBy"], "holds-post-at", r["postIn"], ORG + "Post",
-                     role=_local(r["role"]) if "role" in r else "",
-                     role_zh=label(r.get("role"), "zh"), role_en=label(r.get("role"), "en"),
-                     post=node, quotes=fact_quotes.get((node, ORG + "heldBy", r["heldBy"]), []))
-        if "about" in r and r["about"] in G:  # zt:Observation
+                     graphs_of.get((node, ORG + "heldBy", r["heldBy"]), ()), post=node, **role(r))
+        if "about" in r and r["about"] in G:  # zt:Observation (its IRI is its record graph's)
             G.nodes[r["about"]]["figures"].append({
                 "indicator_zh": label(r.get("indicator"), "zh"),
                 "indicator_en": label(r.get("indicator"), "en"),
@@ -341,7 +336,7 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
                 "value": _number(r.get("value")),
                 "year": str(r.get("year", "")),
                 "period": str(r.get("periodLabel", "")),
-                "quote": " / ".join(r.get("quote", [])),
+                "quote": " / ".join(sorted(quotes_of.get(node, ()))),
                 "fact": node,
                 # the unit, kind, baseline and status, with the ontology's labels of the individuals
                 "unit": _local(r["unit"]) if isinstance(r.get("unit"), str) else "",
@@ -358,10 +353,9 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
             })
 
     for (s, name, o), attrs in sorted(edges.items()):
-        attrs["quotes"] = sorted(set(attrs["quotes"]))
+        attrs["quotes"] = sorted(attrs["quotes"])
         G.add_edge(s, o, key=name, **attrs)
     for _, data in G.nodes(data=True):
-        data["quotes"] = sorted(set(data["quotes"]))
         data["figures"].sort(key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
     return G
 
@@ -378,31 +372,30 @@ _RESOURCE_PROPS = {
     ZT + "valueAsStated": "valueAsStated",
     ZT + "year": "year",
     ZT + "periodLabel": "periodLabel",
-    ZT + "quote": "quote",
     ZT + "unit": "unit",
     ZT + "observationKind": "observationKind",
     ZT + "baselineYear": "baselineYear",
     ZT + "status": "status",
     ZT + "bound": "bound",
-    RDF + "subject": "subject",
-    RDF + "predicate": "predicate",
-    RDF + "object": "object",
 }
+
+_FORMATS = {".nq": "N_QUADS", ".trig": "TRIG", ".nt": "N_TRIPLES", ".ttl": "TURTLE"}
 
 
 def load_network(graph_dir: str | Path = "graph", ontology: str | Path | None = "ontology/zhaotong.ttl") -> nx.MultiDiGraph:
-    """Read the built graph (``zhaotong.nt`` or ``zhaotong.ttl`` in ``graph_dir``) and the
-    ontology's subclass axioms and labels, and :func:`project` them.
+    """Read the built graph (``zhaotong.nq`` in ``graph_dir``, as :func:`zkg.store.find_graph_file`
+    finds it) and the ontology (kinds, edge names, subclass axioms, labels), and :func:`project` them.
 
     Raises :class:`zkg.store.StoreError` when there is no graph, ``OSError`` or ``SyntaxError``
-    when a file cannot be read. ``ontology=None`` projects the data alone.
+    when a file cannot be read. ``ontology=None`` projects the data alone (which then has no kinds:
+    an empty network).
     """
     import pyoxigraph as ox
 
     from zkg.store import find_graph_file
 
     path = find_graph_file(Path(graph_dir))
-    fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+    fmt = getattr(ox.RdfFormat, _FORMATS.get(path.suffix, "N_QUADS"))
     data = ox.parse(path=str(path), format=fmt)
     onto = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology is not None else None
     return project(data, onto)
@@ -452,6 +445,7 @@ def alliances(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """
     A = nx.MultiDiGraph()
     A.graph.update(G.graph)
+    A.graph["kind_labels"] = {**G.graph.get("kind_labels", {}), UNSTATED: _UNSTATED_LABELS}
     ids = sorted((n for n, k in G.nodes(data="kind") if k == "alliance"), key=str)
 
     def add(n: Any, alliance: Any, **extra: Any) -> None:
@@ -706,6 +700,7 @@ def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     """
     rng = random.Random(seed)
     G = nx.MultiDiGraph()
+    G.graph["kind_labels"] = {kind: (zh, en) for kind, _, zh, en in _SYNTH}
     by_kind: dict[str, list[str]] = {}
     i = 0
     for kind, share, zh, en in _SYNTH:

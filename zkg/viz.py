@@ -35,40 +35,30 @@ import networkx as nx
 from zkg.network import UNSTATED, VIEWS, view as _view
 
 __all__ = ["render_html", "vis_assets", "layout", "layout_large", "layout_alliances", "alliance_order",
-           "node_colours", "draw", "LARGE", "KIND_STYLE", "EDGE_LABELS", "ALLIANCE_COLOURS"]
+           "node_colours", "draw", "LARGE", "KIND_STYLE", "ALLIANCE_COLOURS"]
 
 #: Above this many nodes physics is off and positions come from :func:`layout_large`.
 LARGE = 2000
 
-#: kind → (colour, border, vis shape, zh, en); the legend follows this order. The zh/en names
-#: are fallbacks: a projected graph carries the ontology's class labels (``G.graph["kind_labels"]``).
-KIND_STYLE: dict[str, tuple[str, str, str, str, str]] = {
-    "school": ("#4e79a7", "#2c4a6b", "dot", "学校", "school"),
-    "alliance": ("#e15759", "#8c2a2c", "star", "教研联盟", "alliance"),
-    "division": ("#59a14f", "#2f5f29", "square", "行政区划", "division"),
-    "place": ("#8cd17d", "#4d7f42", "triangleDown", "地点", "place"),
-    "person": ("#f28e2b", "#99561a", "triangle", "人物", "person"),
-    "organisation": ("#b07aa1", "#6b4862", "diamond", "机构", "organisation"),
-    "program": ("#edc948", "#8f7a26", "hexagon", "项目", "program"),
-    "event": ("#ff9da7", "#9c5b62", "star", "活动", "event"),
-    "document": ("#9c755f", "#5c4537", "square", "文件", "document"),
-    "performance": ("#bab0ac", "#6e6764", "ellipse", "节目", "performance"),
-    UNSTATED: ("#ffffff", "#888888", "box", "未说明", "not stated"),
+#: kind → (colour, border, vis shape): how each node kind is drawn; the legend follows this order.
+#: The kinds' names come from the graph (``G.graph["kind_labels"]``: the ontology's class labels).
+KIND_STYLE: dict[str, tuple[str, str, str]] = {
+    "school": ("#4e79a7", "#2c4a6b", "dot"),
+    "alliance": ("#e15759", "#8c2a2c", "star"),
+    "division": ("#59a14f", "#2f5f29", "square"),
+    "place": ("#8cd17d", "#4d7f42", "triangleDown"),
+    "person": ("#f28e2b", "#99561a", "triangle"),
+    "organisation": ("#b07aa1", "#6b4862", "diamond"),
+    "program": ("#edc948", "#8f7a26", "hexagon"),
+    "event": ("#ff9da7", "#9c5b62", "star"),
+    "document": ("#9c755f", "#5c4537", "square"),
+    "performance": ("#bab0ac", "#6e6764", "ellipse"),
+    UNSTATED: ("#ffffff", "#888888", "box"),
 }
+_OTHER_STYLE = ("#cccccc", "#777777", "dot")
 
 #: Colours of the alliances in the alliances view (in the order of :func:`alliance_order`).
 ALLIANCE_COLOURS = ("#e15759", "#f28e2b", "#76b7b2", "#b07aa1", "#edc948", "#9c755f")
-
-#: edge name → (zh, en) shown on edges and in tooltips.
-EDGE_LABELS: dict[str, tuple[str, str]] = {
-    "leads": ("盟主", "leads"), "member-of": ("成员", "member of"), "covers": ("覆盖", "covers"),
-    "located-in": ("位于", "located in"), "part-of": ("隶属", "part of"),
-    "holds-post-at": ("任职", "holds post at"), "runs": ("实施", "runs"),
-    "supplies": ("输送学生", "supplies"), "manages": ("管理", "manages"),
-    "selected-in": ("入选", "selected in"), "part-of-program": ("属于", "part of program"),
-    "applies-to": ("面向", "applies to"), "issued-by": ("印发", "issued by"),
-    "performed-at": ("演出于", "performed at"), "organized-by": ("主办", "organized by"),
-}
 
 _VIEW_TITLES = {
     "alliances": ("昭通高中教研联盟", "Zhaotong teaching-research alliances"),
@@ -190,7 +180,7 @@ def node_colours(G: nx.Graph, view: str = "alliances") -> dict[Any, tuple[str, s
     for alliances and the counties they cover (a placeholder: white with the alliance's border)."""
     out = {}
     for n, d in G.nodes(data=True):
-        colour, border, *_ = KIND_STYLE.get(d.get("kind"), ("#cccccc", "#777777"))
+        colour, border, _ = KIND_STYLE.get(d.get("kind"), _OTHER_STYLE)
         out[n] = (colour, border)
     if view == "alliances":
         for i, a in enumerate(alliance_order(G)):
@@ -210,11 +200,16 @@ def _darker(colour: str, f: float = 0.6) -> str:
 
 
 def _kind_names(G: nx.Graph, kind: str) -> tuple[str, str]:
-    names = G.graph.get("kind_labels", {})
-    if kind in names:
-        return tuple(names[kind])  # type: ignore[return-value]
-    style = KIND_STYLE.get(kind)
-    return (style[3], style[4]) if style else (kind, kind)
+    """A kind's names (zh, en): the ontology's class labels that :func:`zkg.network.project` put in
+    ``G.graph["kind_labels"]``, else the kind's code."""
+    zh, en = G.graph.get("kind_labels", {}).get(kind, (kind, kind))
+    return zh, en
+
+
+def _edge_names(G: nx.Graph, name: str) -> tuple[str, str]:
+    """An edge's names (zh, en): the ontology's property labels (``G.graph["edge_labels"]``)."""
+    zh, en = G.graph.get("edge_labels", {}).get(name, (name, name))
+    return zh, en
 
 
 def _json_for_script(obj: Any) -> str:
@@ -315,7 +310,7 @@ def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
     for k in [*KIND_STYLE, *sorted(set(counts) - set(KIND_STYLE))]:
         if k not in counts:
             continue
-        c, b, sh, *_ = KIND_STYLE.get(k, ("#cccccc", "#777777", "dot"))
+        c, b, sh = KIND_STYLE.get(k, _OTHER_STYLE)
         zh, en = _kind_names(G, k)
         kinds.append({"name": k, "color": c, "border": b, "shape": sh, "zh": zh, "en": en, "count": counts[k]})
     key = []
@@ -328,7 +323,8 @@ def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
         "title_zh": title_zh, "title_en": title_en, "view": view, "seed": seed,
         "iterations": iterations, "large": large, "positioned": positioned,
         "edgeLabels": len(edges) <= 300, "kinds": kinds, "allianceKey": key, "nodes": nodes, "edges": edges,
-        "edgeNames": {k: {"zh": zh, "en": en} for k, (zh, en) in EDGE_LABELS.items()},
+        "edgeNames": {k: {"zh": zh, "en": en} for k, (zh, en) in
+                      sorted(G.graph.get("edge_labels", {}).items()) if k in {e["name"] for e in edges}},
     }
     js, css = vis_assets()
     parts = {"TITLE": _html_text(f"{title_zh} · {title_en}"), "VIS_CSS": css, "VIS_JS": js,
@@ -382,7 +378,7 @@ def draw(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0, lang: s
                     arrowprops=dict(arrowstyle="-|>", color="#8a9a9a", lw=1.0, shrinkA=12, shrinkB=12,
                                     linestyle="--" if d.get("unstated") else "-"))
         if len(drawn) <= 40:
-            name = EDGE_LABELS.get(k, (k, k))[0 if lang == "zh" else 1]
+            name = _edge_names(G, k)[0 if lang == "zh" else 1]
             ax.text((x0 + x1) / 2, -(y0 + y1) / 2, name, fontsize=9, color="#345", ha="center", va="center",
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
     for n, d in G.nodes(data=True):
@@ -412,7 +408,7 @@ def draw(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0, lang: s
     ax.set_ylim(min(ys) - 110, max(ys) + 40)
     handles = []
     for k in [k for k in KIND_STYLE if any(kk == k for _, kk in G.nodes(data="kind"))]:
-        c, b, shape, *_ = KIND_STYLE[k]
+        c, b, shape = KIND_STYLE[k]
         zh_name, en_name = _kind_names(G, k)
         by_alliance = view == "alliances" and k in ("alliance", "division")
         handles.append(Line2D([], [], ls="", marker=_MARKERS.get(shape, "o"), markersize=10,

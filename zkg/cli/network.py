@@ -49,9 +49,9 @@ def graph_options(f):
     f = click.option("--view", type=click.Choice(list(net.VIEWS)), default=None,
                      help="Which part of the graph: alliances, school-network, people, programs or all.")(f)
     f = click.option("--ontology", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-                     help="Ontology with the subclass axioms (default: ./ontology/zhaotong.ttl).")(f)
+                     help="Ontology: node kinds, edge names, subclass axioms, labels (default: ./ontology/zhaotong.ttl).")(f)
     f = click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Folder holding zhaotong.nt or zhaotong.ttl (default: ./graph).")(f)
+                     help="Folder holding zhaotong.nq (default: ./graph).")(f)
     return f
 
 
@@ -233,7 +233,9 @@ def path(ctx, a, b, fmt):
 
 
 @network.command("central")
-@click.option("--kind", type=click.Choice(list(net.KINDS)), default=None, help="Only nodes of this kind.")
+@click.option("--kind", default=None,
+              help="Only nodes of this kind: school, alliance, division, person, program, … (the ontology's "
+                   "zt:networkKind codes).")
 @click.option("-k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="How many.")
 @click.option("--measure", type=click.Choice(["betweenness", "degree"]), default="betweenness",
               show_default=True, help="Centrality measure.")
@@ -252,6 +254,9 @@ def central(load, kind, k, measure, seed, fmt):
         zkg network central --kind school -k 5
     """
     G = load()
+    if kind is not None and kind not in net.kinds(G):
+        raise click.BadParameter(f"{kind!r} is not a node kind; choose one of {', '.join(net.kinds(G))}",
+                                 param_hint="--kind")
     ranked = net.most_central(G, kind, k, measure, seed)
     rows = [(i, _iri(n), G.nodes[n]["label_zh"], G.nodes[n]["kind"], round(score, 4))
             for i, (n, score) in enumerate(ranked, 1)]
