@@ -258,7 +258,7 @@ def test_bom_for_excel_and_only_for_csv_tsv():
     assert "--bom" in zkg("query", "--help").stdout
 
 
-IRI_COLUMNS_WITHOUT_NAMES = {"fact", "from", "defect"}  # facts and defects have no names: the IRI is the name
+IRI_COLUMNS_WITHOUT_NAMES = {"fact", "from", "defect", "graph"}  # facts, defects and record graphs have no names: the IRI is the name
 
 
 @pytest.mark.parametrize("name", [q.name for q in CATALOGUE])
