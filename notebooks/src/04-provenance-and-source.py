@@ -115,6 +115,28 @@ print("text:     ", w["paragraphText"])
 print("quote occurs in the paragraph:", w["quote"] in w["paragraphText"])
 
 # %% [markdown]
+# ## What supports any triple
+#
+# Every triple of the graph sits in the named graph of the record that asserts it (`ztd:fact/…`,
+# or `ztd:source/…` for an article's text), and that record's provenance is stated about the
+# graph. So "what supports this?" is one pattern, `GRAPH ?fact { s p o } ?fact zt:quote ?quote`,
+# for labels and shortcuts (`zt:leads`, `org:memberOf`) as much as for figures. `triple-support`
+# asks it for every triple about one thing, here by name:
+
+# %%
+support = short(g.frame("triple-support", subject="昭通一中"))
+support[["predicate", "object", "objectZh", "graph", "status", "quote", "paragraph"]]
+
+# %%
+plain = g.sparql("""
+PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
+SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }""").rows[0][0]
+traced = g.sparql("""
+PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
+SELECT (COUNT(*) AS ?untraced) WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }""").rows[0][0]
+print(f"{plain:,} triples in the default graph (data and ontology); {traced} of them in no named graph")
+
+# %% [markdown]
 # ## From a paragraph to every fact it supports
 
 # %%
