@@ -233,8 +233,8 @@ def _membership(ctx: Context, rec: Record) -> Iterator[Triple]:
     yield m, org("organization"), group
     yield m, org("role"), role
     yield member, org("memberOf"), group
-    if rec["role"] == "alliance-leader":
-        yield member, ctx.vocab.zt.leads, group
+    for prop in ctx.vocab.graph.objects(role, org("roleProperty")):  # e.g. zt:leads for the alliance leader
+        yield member, prop, group
 
 
 def _figure(ctx: Context, rec: Record) -> Iterator[Triple]:
