@@ -15,7 +15,8 @@ import pytest
 from zkg.api import read_queries
 from zkg.catalogue import Catalogue
 from zkg.serve import free_port, start_server, wait_until_up
-from zkg.store import EndpointError, UpdateRefused, open_store
+from zkg.errors import EndpointError, UpdateRefused
+from zkg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"

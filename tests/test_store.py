@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from zkg.store import (IRI, LangString, ParameterError, QuerySyntaxError, TypedLiteral, UpdateRefused,
-                       inject_values, open_store, term_text, prepare, result_from_json, result_to_json)
+from zkg.binding import inject_values
+from zkg.errors import ParameterError, QuerySyntaxError, UpdateRefused
+from zkg.guard import prepare
+from zkg.result import result_from_json, result_to_json
+from zkg.store import open_store
+from zkg.values import IRI, LangString, term_text, TypedLiteral
 from zkg.table import format_result, width
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"

@@ -394,12 +394,12 @@ def load_network(graph_dir: str | Path = "graph", ontology: str | Path | None = 
     """Read the built graph (``zhaotong.nt`` or ``zhaotong.ttl`` in ``graph_dir``) and the
     ontology's subclass axioms and labels, and :func:`project` them.
 
-    Raises :class:`zkg.store.StoreError` when there is no graph, ``OSError`` or ``SyntaxError``
+    Raises :class:`zkg.errors.StoreError` when there is no graph, ``OSError`` or ``SyntaxError``
     when a file cannot be read. ``ontology=None`` projects the data alone.
     """
     import pyoxigraph as ox
 
-    from zkg.store import find_graph_file
+    from zkg.loading import find_graph_file
 
     path = find_graph_file(Path(graph_dir))
     fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
@@ -500,7 +500,7 @@ def find_node(G: nx.MultiDiGraph, text: str, names: Any = None) -> str:
     """
     from zkg.errors import AmbiguousName, NameNotFound
     from zkg.lookup import Names, to_iri
-    from zkg.store import LangString, compact
+    from zkg.values import compact, LangString
 
     iri = to_iri(text)
     for cand in (text, iri, ZTD + text, ZTD + text.removeprefix("ztd:")):

@@ -22,7 +22,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from zkg.store import USER_AGENT, EndpointError, IRI, open_store
+from zkg.errors import EndpointError
+from zkg.store import open_store, USER_AGENT
+from zkg.values import IRI
 
 __all__ = ["PushError", "PushReport", "graph_store_url", "push_graph", "push", "query_url_for"]
 
@@ -109,7 +111,7 @@ def push_graph(graph_dir: str | Path, endpoint: str, graph: str | None = None,
         raise PushError(f"refused: {exc}") from None
     body = nt.read_bytes()
     if ontology is True:
-        from zkg.store import find_ontology_file
+        from zkg.loading import find_ontology_file
 
         ontology = find_ontology_file(graph_dir)
     if ontology:

@@ -9,7 +9,7 @@ Two parts, kept apart:
   removes directories whose owner was killed. Nobody but the front talks to it.
 * **The front** (:func:`create_app`): a Flask app served by waitress. It implements the SPARQL 1.1
   Protocol *query* operation at ``/sparql`` and ``/query``, puts every query through the project's
-  guard (:func:`zkg.store.prepare`: updates, SERVICE and bad syntax are refused in one line, 403 or
+  guard (:func:`zkg.guard.prepare`: updates, SERVICE and bad syntax are refused in one line, 403 or
   400) and forwards only what passes to the engine, with a time limit of its own. The home page is
   our own template with no outside resource, and every answer carries a Content-Security-Policy
   that allows nothing but this origin.
@@ -48,7 +48,8 @@ from typing import Callable
 
 from zkg.errors import ServiceRefused, StoreError, UpdateRefused
 from zkg.guard import prepare
-from zkg.store import DEFAULT_TIMEOUT as _QUERY_TIMEOUT, USER_AGENT, find_ontology_file
+from zkg.loading import find_ontology_file
+from zkg.store import DEFAULT_TIMEOUT as _QUERY_TIMEOUT, USER_AGENT
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -372,7 +373,7 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 
 def guard(text: str):
-    """The project's guard, as the front uses it: a :class:`zkg.store.Prepared`, or a
+    """The project's guard, as the front uses it: a :class:`zkg.guard.Prepared`, or a
     :class:`_Refusal` (403 for updates and SERVICE, 400 for anything else it refuses)."""
     try:
         return prepare(text)

@@ -1,7 +1,7 @@
 """``zkg query`` and ``zkg push``: the SPARQL layer on the command line (``zkg serve`` is in
 ``zkg.cli.serve``).
 
-This module reads arguments and files and prints; the work is done by ``zkg.store``,
+This module reads arguments and files and prints; the work is done by ``zkg.store``, ``zkg.loading``,
 ``zkg.catalogue``, ``zkg.lookup``, ``zkg.table`` and ``zkg.push``.
 """
 
@@ -19,9 +19,11 @@ from zkg.api import read_queries
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
 from zkg.push import push_graph
-from zkg.errors import QueryInterrupted
 from zkg.lookup import Resolver, missing_iris
-from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, Result, StoreError, compact, open_store
+from zkg.errors import QueryInterrupted, StoreError
+from zkg.result import Result
+from zkg.store import DEFAULT_TIMEOUT, ENGINES, open_store
+from zkg.values import compact, IRI
 from zkg.table import FORMATS, GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "push"]
