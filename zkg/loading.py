@@ -23,7 +23,7 @@ from pathlib import Path
 
 from zkg.errors import StoreError
 
-__all__ = ["GRAPH_FILES", "ONTOLOGY_GRAPH", "DatasetCounts", "counts", "find_graph_file", "find_ontology_file",
+__all__ = ["GRAPH_FILES", "ONTOLOGY_GRAPH", "DatasetCounts", "add_ontology", "counts", "find_graph_file", "find_ontology_file",
            "load_oxigraph", "load_rdflib", "ox_format"]
 
 #: The graph files a build may write, in the order they are preferred: the dataset (N-Quads, then
@@ -96,12 +96,20 @@ def load_oxigraph(path: Path | None = None, data: str | None = None, ontology: P
     except (SyntaxError, OSError, ValueError) as exc:
         raise StoreError(f"cannot load {path or 'data'}: {_detail(exc)}: rebuild the graph") from None
     if ontology is not None:
-        try:
-            for graph in (ox.DefaultGraph(), ox.NamedNode(ONTOLOGY_GRAPH)):
-                store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=graph)
-        except (SyntaxError, OSError, ValueError) as exc:
-            raise StoreError(f"cannot load the ontology {ontology}: {_detail(exc)}: fix the Turtle") from None
+        add_ontology(store, ontology)
     return store
+
+
+def add_ontology(store, ontology: Path) -> None:
+    """Load the Turtle file ``ontology`` into the default graph and :data:`ONTOLOGY_GRAPH` of the
+    pyoxigraph ``store``."""
+    import pyoxigraph as ox
+
+    try:
+        for graph in (ox.DefaultGraph(), ox.NamedNode(ONTOLOGY_GRAPH)):
+            store.bulk_load(path=str(ontology), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise StoreError(f"cannot load the ontology {ontology}: {_detail(exc)}: fix the Turtle") from None
 
 
 def load_rdflib(path: Path | None = None, data: str | None = None, ontology: Path | None = None):
