@@ -275,7 +275,7 @@ def test_cli_errors_are_one_line_with_a_fix(args, code, words):
 def test_cli_missing_graph_says_how_to_fix(tmp_path):
     proc = _zkg("network", "--graph-dir", str(tmp_path), "components")
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == [f"Error: no graph in {tmp_path}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first"]
+    assert proc.stderr.strip().splitlines() == [f"Error: no graph in {tmp_path}/ (zhaotong.nq or zhaotong.trig or zhaotong.nt or zhaotong.ttl): run `zkg build` first"]
 
 
 def test_school_network_leaves_out_places_no_school_stands_in(G):
