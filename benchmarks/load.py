@@ -30,7 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from zkg.api import read_queries  # noqa: E402
 from zkg.catalogue import Catalogue  # noqa: E402
-from zkg.store import Prepared, Result, Store, inject_values, open_store, prepare  # noqa: E402
+from zkg.binding import inject_values  # noqa: E402
+from zkg.guard import prepare, Prepared  # noqa: E402
+from zkg.result import Result  # noqa: E402
+from zkg.store import open_store, Store  # noqa: E402
 
 
 @dataclasses.dataclass

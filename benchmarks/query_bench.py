@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT))
 
 from zkg.api import read_queries  # noqa: E402
 from zkg.catalogue import Catalogue  # noqa: E402
-from zkg.store import open_store, prepare  # noqa: E402
+from zkg.guard import prepare  # noqa: E402
+from zkg.store import open_store  # noqa: E402
 
 
 def main(graph_dir: Path) -> None:

@@ -94,3 +94,84 @@ def run_zkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def zkg():
     """The ``run_zkg`` function: ``zkg("build", "--out", d)`` → CompletedProcess."""
     return run_zkg
+
+
+# --------------------------------------------------------------------------- a small RDF dataset
+
+#: The named graphs of :func:`write_dataset` and the triples each holds (N-Triples text). The
+#: default graph holds their distinct union, as the build's dataset does: ``zt:leads`` is
+#: asserted by two records, so it is in two named graphs but once in the default graph.
+DATASET_GRAPHS = {
+    "https://w3id.org/zhaotong-kg/id/fact/lead-a": [
+        "<https://w3id.org/zhaotong-kg/id/school/a> <https://w3id.org/zhaotong-kg/ontology#leads> "
+        "<https://w3id.org/zhaotong-kg/id/alliance/x> ."],
+    "https://w3id.org/zhaotong-kg/id/fact/label-a": [
+        "<https://w3id.org/zhaotong-kg/id/school/a> <https://w3id.org/zhaotong-kg/ontology#leads> "
+        "<https://w3id.org/zhaotong-kg/id/alliance/x> .",
+        '<https://w3id.org/zhaotong-kg/id/school/a> <http://www.w3.org/2000/01/rdf-schema#label> "甲中学"@zh .'],
+    "https://w3id.org/zhaotong-kg/id/source/art": [
+        '<https://w3id.org/zhaotong-kg/id/alliance/x> <http://www.w3.org/2000/01/rdf-schema#label> "甲联盟"@zh .'],
+    "https://w3id.org/zhaotong-kg/id/provenance": [
+        '<https://w3id.org/zhaotong-kg/id/fact/lead-a> <https://w3id.org/zhaotong-kg/ontology#quote> "甲为盟主"@zh .'],
+}
+
+
+def write_dataset(folder: Path, graphs: dict[str, list[str]] | None = None, ontology: bool = True) -> Path:
+    """A built graph folder ``folder/graph`` holding a small dataset as the build writes one:
+    ``zhaotong.nq`` (sorted), ``zhaotong.trig`` and the manifest (``triples`` of the default graph,
+    ``quads`` and ``graphs`` of the named ones), with the real ontology beside it in
+    ``folder/ontology`` unless ``ontology`` is false. Returns the graph folder."""
+    import pyoxigraph as ox
+
+    from kg_build.manifest import make_manifest, manifest_text
+
+    graphs = DATASET_GRAPHS if graphs is None else graphs
+    default = sorted({t for triples in graphs.values() for t in triples})
+    lines = default + [f"{t[:-1]} <{g}> ." for g, triples in graphs.items() for t in triples]
+    nq = "".join(sorted(line + "\n" for line in lines)).encode("utf-8")
+    store = ox.Store()
+    store.bulk_load(nq, ox.RdfFormat.N_QUADS)
+    trig = store.dump(format=ox.RdfFormat.TRIG)
+    out = folder / "graph"
+    out.mkdir(parents=True)
+    (out / "zhaotong.nq").write_bytes(nq)
+    (out / "zhaotong.trig").write_bytes(trig)
+    manifest = make_manifest({"zhaotong.nq": nq, "zhaotong.trig": trig}, triples=len(default))
+    # the counts the dataset build adds to the manifest (kg_build.manifest writes them once it lands)
+    manifest.update(quads=sum(len(t) for t in graphs.values()), graphs=len(graphs))
+    (out / "manifest.json").write_text(manifest_text(manifest), encoding="utf-8")
+    if ontology:
+        (folder / "ontology").mkdir()
+        shutil.copy(ROOT / "ontology" / "zhaotong.ttl", folder / "ontology" / "zhaotong.ttl")
+    return out
+
+
+def ontology_triples() -> int:
+    """The number of triples in ontology/zhaotong.ttl."""
+    import pyoxigraph as ox
+
+    return len(list(ox.parse(path=str(ROOT / "ontology" / "zhaotong.ttl"), format=ox.RdfFormat.TURTLE)))
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory) -> Path:
+    """The graph folder of :func:`write_dataset` (with the ontology beside it); do not change it."""
+    return write_dataset(tmp_path_factory.mktemp("dataset"))
+
+
+@pytest.fixture(scope="session")
+def make_dataset():
+    """The function :func:`write_dataset`, for a test that writes its own dataset."""
+    return write_dataset
+
+
+@pytest.fixture()
+def dataset_graphs() -> dict[str, list[str]]:
+    """A copy of :data:`DATASET_GRAPHS` that a test may change."""
+    return {g: list(t) for g, t in DATASET_GRAPHS.items()}
+
+
+@pytest.fixture(scope="session")
+def ontology_size() -> int:
+    """The number of triples in ontology/zhaotong.ttl."""
+    return ontology_triples()

@@ -14,7 +14,8 @@ import pytest
 
 from zkg import network as net
 from zkg import notebook
-from zkg.store import IRI, StoreError
+from zkg.errors import StoreError
+from zkg.values import IRI
 from zkg.viz import layout, node_colours
 
 ROOT = Path(__file__).resolve().parents[1]

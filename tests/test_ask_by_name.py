@@ -22,7 +22,8 @@ from zkg.api import open_graph, read_queries
 from zkg.catalogue import Catalogue
 from zkg.errors import AmbiguousName, NameNotFound
 from zkg.lookup import Names, Resolver
-from zkg.store import IRI, LangString, open_store
+from zkg.store import open_store
+from zkg.values import IRI, LangString
 from zkg.table import CELL_WIDTH, width
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -329,10 +330,10 @@ def test_tables_cut_long_text_right_align_numbers_and_read_well():
 def test_one_prefix_table_light_to_import():
     import kg_build.vocab
     import zkg.prefixes
-    import zkg.store
+    import zkg.values
 
-    assert kg_build.vocab.PREFIXES is zkg.prefixes.PREFIXES is zkg.store.PREFIXES
-    code = "import sys, zkg.store, zkg.lookup, zkg.catalogue, zkg.table, zkg.adhoc; print(sorted(m for m in ('rdflib', 'kg_build', 'pandas') if m in sys.modules))"
+    assert kg_build.vocab.PREFIXES is zkg.prefixes.PREFIXES is zkg.values.PREFIXES  # compact() shortens with it
+    code = "import sys, zkg.store, zkg.loading, zkg.lookup, zkg.catalogue, zkg.table, zkg.adhoc; print(sorted(m for m in ('rdflib', 'kg_build', 'pandas') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
 

@@ -196,7 +196,8 @@ def test_adding_a_fact_as_the_readme_says(tmp_path):
     assert (tmp_path / "queries" / "expected" / "graph-summary.srj").read_text(encoding="utf-8") != summary
     from zkg.api import read_queries
     from zkg.catalogue import Catalogue
-    from zkg.store import open_store, result_from_json
+    from zkg.result import result_from_json
+    from zkg.store import open_store
 
     store = open_store(tmp_path / "graph")
     for q in Catalogue.from_texts(read_queries(tmp_path / "queries")):

@@ -27,7 +27,8 @@ from zkg.api import open_graph
 from zkg.errors import (ParameterError, QuerySyntaxError, QueryTimeout, ServiceRefused, StoreError,
                         UpdateRefused)
 from zkg.guard import prepare, tokens
-from zkg.store import LangString, open_store
+from zkg.store import open_store
+from zkg.values import LangString
 from zkg.table import FORMATS, format_result
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,11 @@ import pytest
 
 from zkg.api import open_graph, read_queries
 from zkg.catalogue import Catalogue, CatalogueError
-from zkg.store import IRI, LangString, StoreError, open_store, prepare, result_from_json
+from zkg.errors import StoreError
+from zkg.guard import prepare
+from zkg.result import result_from_json
+from zkg.store import open_store
+from zkg.values import IRI, LangString
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"

@@ -342,6 +342,27 @@ def test_every_named_question_answers_like_the_embedded_store(served, embedded, 
         assert remote.same_as(embedded.select(q.text, q.bind({}))), (name, path)
 
 
+def test_a_served_dataset_answers_graph_questions(dataset, ontology_size):
+    """The private engine holds the dataset as it is (no union default graph) and the ontology in
+    the default graph and its own named graph: `GRAPH ?g` says what supports a triple."""
+    ztd = "https://w3id.org/zhaotong-kg/id/"
+    leads = f"<{ztd}school/a> <https://w3id.org/zhaotong-kg/ontology#leads> <{ztd}alliance/x>"
+    served = Served("--graph-dir", str(dataset))
+    try:
+        remote, embedded = open_store(endpoint=served.endpoint), open_store(dataset)
+        assert remote.triple_count() == embedded.triple_count() == 4 + ontology_size
+        support = f"SELECT ?g WHERE {{ GRAPH ?g {{ {leads} }} }}"
+        assert {str(g) for (g,) in remote.select(support).rows} == {ztd + "fact/lead-a", ztd + "fact/label-a"}
+        for q in (support, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                  "SELECT ?c WHERE { GRAPH <https://w3id.org/zhaotong-kg/ontology> { "
+                  "<https://w3id.org/zhaotong-kg/ontology#School> <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?c } }"):
+            got, want = remote.select(q), embedded.select(q)
+            assert want.rows and got.same_as(want), got.differences(want)
+    finally:
+        code, err = served.stop()
+    assert code == 0, err
+
+
 def test_sparqlwrapper_reads_json_and_turtle(served, embedded):
     from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 

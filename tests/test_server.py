@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,8 @@ import pytest
 from zkg.api import read_queries
 from zkg.catalogue import Catalogue
 from zkg.serve import free_port, start_server, wait_until_up
-from zkg.store import EndpointError, UpdateRefused, open_store
+from zkg.errors import EndpointError, UpdateRefused
+from zkg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
@@ -169,3 +172,76 @@ def test_names_resolve_on_the_server(server):
     assert [line.split(",")[4] for line in done.stdout.splitlines()[1:]] == ["昭阳区", "鲁甸县", "巧家县", "彝良县"]
     shown = run_zkg("show", "周世碧", "--endpoint", f"{server}/query")
     assert shown.returncode == 0 and "昭通市教育体育局局长周世碧" in shown.stdout and "人物" in shown.stdout
+
+
+# --------------------------------------------------------------------------- pushing a dataset
+
+ZTD = "https://w3id.org/zhaotong-kg/id/"
+LEADS = f"<{ZTD}school/a> <https://w3id.org/zhaotong-kg/ontology#leads> <{ZTD}alliance/x>"
+PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+OTHER = "https://example.org/someone-elses-graph"
+
+
+def _graphs(url: str) -> set[str]:
+    rows = open_store(endpoint=f"{url}/query").select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+    return {str(g) for (g,) in rows}
+
+
+@pytest.fixture()
+def empty_server(tmp_path):
+    """A writable Oxigraph server of its own, empty."""
+    port = free_port()
+    process = start_server(tmp_path / "oxigraph", port, read_only=False)
+    try:
+        yield wait_until_up(process, port)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_push_puts_the_whole_dataset_on_the_server(empty_server, dataset, ontology_size):
+    url, n = empty_server, ontology_size
+    done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(dataset))
+    assert done.returncode == 0, done.stderr
+    assert f"pushed {4 + n} triples in the default graph and {5 + n} quads in 5 named graphs" in done.stdout
+    remote, embedded = open_store(endpoint=f"{url}/query"), open_store(dataset)
+    assert remote.triple_count() == embedded.triple_count() == 4 + n  # no graph merged into the default one
+    for q in (f"SELECT ?g WHERE {{ GRAPH ?g {{ {LEADS} }} }}", PER_GRAPH):
+        assert remote.select(q).same_as(embedded.select(q)), remote.select(q).differences(embedded.select(q))
+    assert {str(g) for (g,) in remote.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ {LEADS} }} }}").rows} == {
+        ZTD + "fact/lead-a", ZTD + "fact/label-a"}
+    # the dataset is replaced whole: a triples-only graph (no ontology beside it) leaves no named graph
+    done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(FIXTURE))
+    assert done.returncode == 0 and "176 triples in the default graph and 0 quads in 0 named graphs" in done.stdout
+    assert _graphs(url) == set() and remote.triple_count() == 176
+
+
+def test_push_per_graph_replaces_our_graphs_and_leaves_others(empty_server, tmp_path, make_dataset, dataset,
+                                                              dataset_graphs, ontology_size):
+    url, n = empty_server, ontology_size
+    assert run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(dataset)).returncode == 0
+    request = urllib.request.Request(f"{url}/store?graph={urllib.parse.quote(OTHER, safe='')}", method="PUT",
+                                     data=b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n",
+                                     headers={"Content-Type": "application/n-triples"})
+    assert urllib.request.urlopen(request, timeout=10).status in (201, 204)
+    del dataset_graphs[ZTD + "source/art"]  # the next build has one article fewer
+    smaller = make_dataset(tmp_path / "smaller", dataset_graphs)
+    done = run_zkg("push", "--per-graph", "--endpoint", f"{url}/store", "--graph-dir", str(smaller))
+    assert done.returncode == 0, done.stderr
+    assert f"pushed {3 + n} triples in the default graph and {4 + n} quads in 4 named graphs" in done.stdout
+    assert _graphs(url) == {OTHER, ZTD + "fact/lead-a", ZTD + "fact/label-a", ZTD + "provenance",
+                            "https://w3id.org/zhaotong-kg/ontology"}
+    assert open_store(endpoint=f"{url}/query").triple_count() == 3 + n
+
+
+def test_push_refuses_a_dataset_that_disagrees_with_its_manifest(empty_server, tmp_path, make_dataset):
+    import json
+
+    folder = make_dataset(tmp_path / "lying")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["quads"] += 1
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    done = run_zkg("push", "--endpoint", f"{empty_server}/store", "--graph-dir", str(folder))
+    assert done.returncode == 1 and "refused" in done.stderr and "its manifest says 4, 6 and 4" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert open_store(endpoint=f"{empty_server}/query").triple_count() == 0  # the server was not touched

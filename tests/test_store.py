@@ -1,4 +1,5 @@
-"""The store layer: value mapping, read-only guard, bound parameters, one-line CLI errors."""
+"""The store layer: value mapping, read-only guard, bound parameters, one-line CLI errors, and
+loading a dataset (default graph and named graphs, the ontology in both) on both engines."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from zkg.store import (IRI, LangString, ParameterError, QuerySyntaxError, TypedLiteral, UpdateRefused,
-                       inject_values, open_store, term_text, prepare, result_from_json, result_to_json)
+from zkg.binding import inject_values
+from zkg.errors import ParameterError, QuerySyntaxError, UpdateRefused
+from zkg.guard import prepare
+from zkg.result import result_from_json, result_to_json
+from zkg.store import open_store
+from zkg.values import IRI, LangString, term_text, TypedLiteral
 from zkg.table import format_result, width
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
@@ -133,3 +138,70 @@ def test_cli_misuse_exits_2():
 def test_cli_missing_graph_says_build():
     done = run_zkg("query", "--graph-dir", "/nonexistent-zkg", "-e", "ASK {}")
     assert done.returncode == 1 and "zkg build" in done.stderr
+
+
+# --------------------------------------------------------------------------- a dataset
+
+LEADS = ("<https://w3id.org/zhaotong-kg/id/school/a> <https://w3id.org/zhaotong-kg/ontology#leads> "
+         "<https://w3id.org/zhaotong-kg/id/alliance/x>")
+ONTOLOGY = "https://w3id.org/zhaotong-kg/ontology"
+ENGINES = ["oxigraph", "rdflib"]
+
+
+def _graphs_of(store, triple: str) -> set[str]:
+    return {str(g) for (g,) in store.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ {triple} }} }}").rows}
+
+
+def _named(store) -> tuple[int, int]:
+    """(quads in named graphs, number of named graphs)."""
+    return tuple(store.select("SELECT (COUNT(*) AS ?q) (COUNT(DISTINCT ?g) AS ?n) "
+                              "WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_dataset_keeps_its_default_and_named_graphs(dataset, engine):
+    store = open_store(dataset, engine, ontology=False)
+    assert store.triple_count() == 4  # the default graph: each triple once, though leads is in two graphs
+    assert store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {LEADS} }}").rows == [(1,)]
+    assert _named(store) == (5, 4)
+    assert _graphs_of(store, LEADS) == {ZTD + "fact/lead-a", ZTD + "fact/label-a"}
+    assert _graphs_of(store, "?s <https://w3id.org/zhaotong-kg/ontology#quote> ?o") == {ZTD + "provenance"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_ontology_is_in_the_default_graph_and_its_named_graph(dataset, engine, ontology_size):
+    store, n = open_store(dataset, engine), ontology_size
+    assert n > 500
+    assert store.triple_count() == 4 + n
+    assert _named(store) == (5 + n, 5)
+    school = "<https://w3id.org/zhaotong-kg/ontology#School> <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?c"
+    assert _graphs_of(store, school) == {ONTOLOGY}
+    assert store.select(f"ASK {{ {school} }}").rows == [(True,)]  # and in the default graph, for plain questions
+    assert _graphs_of(store, LEADS) == {ZTD + "fact/lead-a", ZTD + "fact/label-a"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_trig_and_nquads_text_load_the_same_dataset(dataset, tmp_path, engine):
+    from kg_build.manifest import make_manifest, manifest_text
+
+    trig = (dataset / "zhaotong.trig").read_bytes()
+    (tmp_path / "zhaotong.trig").write_bytes(trig)
+    (tmp_path / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.trig": trig}, triples=4)))
+    for store in (open_store(tmp_path, engine), open_store(engine=engine, data=(dataset / "zhaotong.nq").read_text())):
+        assert store.triple_count() == 4 and _named(store) == (5, 4)
+        assert _graphs_of(store, LEADS) == {ZTD + "fact/lead-a", ZTD + "fact/label-a"}
+
+
+def test_the_dataset_file_is_preferred_and_checked(dataset, tmp_path):
+    from kg_build.manifest import make_manifest, manifest_text
+    from zkg.loading import find_graph_file
+
+    assert find_graph_file(dataset).name == "zhaotong.nq"
+    nq, nt = (dataset / "zhaotong.nq").read_bytes(), (FIXTURE / "zhaotong.nt").read_bytes()
+    (tmp_path / "zhaotong.nq").write_bytes(nq)
+    (tmp_path / "zhaotong.nt").write_bytes(nt)
+    (tmp_path / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.nq": nq, "zhaotong.nt": nt}, 4)))
+    assert find_graph_file(tmp_path).name == "zhaotong.nq"
+    (tmp_path / "zhaotong.nq").write_bytes(nq[:-10])  # cut short
+    done = run_zkg("query", "--graph-dir", str(tmp_path), "-e", "ASK {}")
+    assert done.returncode == 1 and "zhaotong.nq does not match" in done.stderr and "Traceback" not in done.stderr

@@ -16,7 +16,9 @@ from typing import Any, Mapping
 from zkg.adhoc import prepare_adhoc
 from zkg.catalogue import Catalogue, Question
 from zkg.lookup import Resolver
-from zkg.store import IRI, Result, Store, open_store
+from zkg.result import Result
+from zkg.store import open_store, Store
+from zkg.values import IRI
 
 __all__ = ["Graph", "open_graph", "read_queries"]
 
@@ -43,7 +45,7 @@ class Graph:
         return self.resolver(name, cls)
 
     def result(self, name: str, **params: Any) -> Result:
-        """Run a named question with parameters (IRIs, CURIEs or names); the full :class:`~zkg.store.Result`."""
+        """Run a named question with parameters (IRIs, CURIEs or names); the full :class:`~zkg.result.Result`."""
         q = self.catalogue.get(name)
         return self.store.select(q.text, q.bind(params, self.resolver))
 

@@ -28,7 +28,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
-from zkg.store import IRI, PREFIXES, LangString, StoreError, compact
+from zkg.errors import StoreError
+from zkg.prefixes import PREFIXES
+from zkg.values import compact, IRI, LangString
 
 #: ``resolve(text, cls, what)`` → the IRI a name stands for (see :class:`zkg.lookup.Resolver`).
 Resolve = Callable[[str, "str | None", str], IRI]

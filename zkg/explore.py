@@ -3,7 +3,7 @@ read one paragraph of the article with the facts that cite it (``zkg search``, `
 ``zkg paragraph``).
 
 Each function takes a store (and the :class:`~zkg.lookup.Names` read from it) and returns data:
-:class:`~zkg.store.Result` tables and plain values; the CLI lays them out. The queries are plain
+:class:`~zkg.result.Result` tables and plain values; the CLI lays them out. The queries are plain
 SPARQL 1.1 with the thing bound as a parameter, so they run on every engine.
 """
 
@@ -14,7 +14,10 @@ from collections import defaultdict
 from typing import Any
 
 from zkg.lookup import TIERS, Names
-from zkg.store import IRI, PREFIXES, Result, Store, compact
+from zkg.prefixes import PREFIXES
+from zkg.result import Result
+from zkg.store import Store
+from zkg.values import compact, IRI
 
 __all__ = ["EntityReport", "ParagraphReport", "entity_report", "paragraph_report", "search"]
 

@@ -43,7 +43,9 @@ from collections import defaultdict
 from typing import Any, Iterable, Mapping
 
 from zkg.errors import AmbiguousName, NameNotFound
-from zkg.store import IRI, PREFIXES, Store, compact
+from zkg.prefixes import PREFIXES
+from zkg.store import Store
+from zkg.values import compact, IRI
 
 __all__ = ["Match", "Names", "NAMES_QUERY", "Resolver", "is_iri_text", "missing_iris", "norm",
            "to_iri"]

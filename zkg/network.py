@@ -379,24 +379,21 @@ _RESOURCE_PROPS = {
     ZT + "bound": "bound",
 }
 
-_FORMATS = {".nq": "N_QUADS", ".trig": "TRIG", ".nt": "N_TRIPLES", ".ttl": "TURTLE"}
-
 
 def load_network(graph_dir: str | Path = "graph", ontology: str | Path | None = "ontology/zhaotong.ttl") -> nx.MultiDiGraph:
     """Read the built graph (``zhaotong.nq`` in ``graph_dir``, as :func:`zkg.store.find_graph_file`
     finds it) and the ontology (kinds, edge names, subclass axioms, labels), and :func:`project` them.
 
-    Raises :class:`zkg.store.StoreError` when there is no graph, ``OSError`` or ``SyntaxError``
+    Raises :class:`zkg.errors.StoreError` when there is no graph, ``OSError`` or ``SyntaxError``
     when a file cannot be read. ``ontology=None`` projects the data alone (which then has no kinds:
     an empty network).
     """
     import pyoxigraph as ox
 
-    from zkg.store import find_graph_file
+    from zkg.loading import find_graph_file, ox_format
 
     path = find_graph_file(Path(graph_dir))
-    fmt = getattr(ox.RdfFormat, _FORMATS.get(path.suffix, "N_QUADS"))
-    data = ox.parse(path=str(path), format=fmt)
+    data = ox.parse(path=str(path), format=ox_format(path))
     onto = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology is not None else None
     return project(data, onto)
 
@@ -494,7 +491,7 @@ def find_node(G: nx.MultiDiGraph, text: str, names: Any = None) -> str:
     """
     from zkg.errors import AmbiguousName, NameNotFound
     from zkg.lookup import Names, to_iri
-    from zkg.store import LangString, compact
+    from zkg.values import compact, LangString
 
     iri = to_iri(text)
     for cand in (text, iri, ZTD + text, ZTD + text.removeprefix("ztd:")):

@@ -2,7 +2,7 @@
 SPARQL ones, and a CJK font for charts. (The graph loading is :func:`zkg.network.load_network`.)
 
 >>> import pandas as pd
->>> from zkg.store import IRI
+>>> from zkg.values import IRI
 >>> short(pd.DataFrame({"s": [IRI("https://w3id.org/zhaotong-kg/id/school/a")]})).iloc[0, 0]
 'ztd:school/a'
 """
@@ -19,7 +19,7 @@ CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "Sou
 
 def short(df):
     """A copy of a DataFrame with its IRIs shown as ``ztd:…`` / ``zt:…`` (display only)."""
-    from zkg.store import IRI, compact
+    from zkg.values import compact, IRI
 
     return df.map(lambda v: compact(v) if isinstance(v, IRI) else v)
 

@@ -1,4 +1,4 @@
-"""Format a :class:`~zkg.store.Result` as text: a table that lines up with Chinese, CSV, TSV,
+"""Format a :class:`~zkg.result.Result` as text: a table that lines up with Chinese, CSV, TSV,
 SPARQL JSON, JSON records, JSON Lines or Markdown.
 
 * ``table`` and ``md`` are for people: IRIs are shortened with the fixed prefixes (``ztd:…``),
@@ -13,7 +13,8 @@ SPARQL JSON, JSON records, JSON Lines or Markdown.
   ``pandas.read_json`` and ``jq``: numbers as JSON numbers, IRIs as full IRI strings,
   language-tagged text as plain strings, unbound as ``null``.
 
->>> from zkg.store import Result, LangString
+>>> from zkg.result import Result
+>>> from zkg.values import LangString
 >>> print(format_result(Result(("学校", "n"), [(LangString("凤池学校", "zh"), 3)]), "table"))
 学校      n
 --------  -
@@ -33,7 +34,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
-from zkg.store import IRI, Result, compact, result_to_json
+from zkg.result import Result, result_to_json
+from zkg.values import compact, IRI
 
 __all__ = ["CELL_WIDTH", "FORMATS", "GRAPH_FORMATS", "MACHINE_FORMATS", "cell_text", "delimited_lines", "format_graph",
            "format_result", "header_text", "json_value", "printable", "record_lines", "width"]
@@ -237,7 +239,8 @@ def format_graph(result: Result, fmt: str = "ttl") -> str:
     """The triples of a CONSTRUCT or DESCRIBE answer (``subject predicate object`` rows) as RDF:
     Turtle with the project's prefixes (``ttl``), N-Triples (``nt``) or JSON-LD (``jsonld``).
 
-    >>> from zkg.store import Result, LangString
+    >>> from zkg.result import Result
+    >>> from zkg.values import LangString
     >>> r = Result(("subject", "predicate", "object"), [(IRI("https://w3id.org/zhaotong-kg/id/person/a"),
     ...     IRI("http://www.w3.org/2000/01/rdf-schema#label"), LangString("甲", "zh"))])
     >>> print(format_graph(r, "nt"), end="")
@@ -245,15 +248,16 @@ def format_graph(result: Result, fmt: str = "ttl") -> str:
     """
     from rdflib import BNode, Graph, Literal, URIRef
 
-    from zkg.store import PREFIXES, BNode as ZBNode, _lexical
+    from zkg.prefixes import PREFIXES
+    from zkg.values import BNode as ZBNode, lexical
 
     def term(value: Any):
         if isinstance(value, IRI):
             return URIRef(value)
         if isinstance(value, ZBNode):
             return BNode(value)
-        lexical, datatype, lang = _lexical(value)
-        return Literal(lexical, lang=lang, datatype=URIRef(datatype) if datatype else None)
+        text, datatype, lang = lexical(value)
+        return Literal(text, lang=lang, datatype=URIRef(datatype) if datatype else None)
 
     g = Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():

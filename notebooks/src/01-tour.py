@@ -23,7 +23,7 @@ except ModuleNotFoundError:             # a checkout that is not pip-installed
 import pandas as pd
 from zkg.api import open_graph
 from zkg.notebook import short
-from zkg.store import compact
+from zkg.values import compact
 
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.max_rows", 60)

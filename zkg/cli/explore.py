@@ -15,7 +15,9 @@ from zkg.cli import cli
 from zkg.cli.query import _default_dir, _fail, graph_dir_option, timeout_option
 from zkg.errors import QueryInterrupted
 from zkg.lookup import Names
-from zkg.store import ENGINES, StoreError, compact, open_store
+from zkg.errors import StoreError
+from zkg.store import ENGINES, open_store
+from zkg.values import compact
 from zkg.table import FORMATS, format_result
 
 __all__ = ["search", "show", "paragraph"]

@@ -15,7 +15,9 @@ import networkx as nx
 
 from zkg import network as net
 from zkg.cli import cli
-from zkg.store import IRI, Result, StoreError
+from zkg.errors import StoreError
+from zkg.result import Result
+from zkg.values import IRI
 from zkg.table import FORMATS, format_result
 
 __all__ = ["network", "viz"]

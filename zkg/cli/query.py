@@ -1,7 +1,7 @@
 """``zkg query`` and ``zkg push``: the SPARQL layer on the command line (``zkg serve`` is in
 ``zkg.cli.serve``).
 
-This module reads arguments and files and prints; the work is done by ``zkg.store``,
+This module reads arguments and files and prints; the work is done by ``zkg.store``, ``zkg.loading``,
 ``zkg.catalogue``, ``zkg.lookup``, ``zkg.table`` and ``zkg.push``.
 """
 
@@ -19,9 +19,11 @@ from zkg.api import read_queries
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
 from zkg.push import push_graph
-from zkg.errors import QueryInterrupted
 from zkg.lookup import Resolver, missing_iris
-from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, Result, StoreError, compact, open_store
+from zkg.errors import QueryInterrupted, StoreError
+from zkg.result import Result
+from zkg.store import DEFAULT_TIMEOUT, ENGINES, open_store
+from zkg.values import compact, IRI
 from zkg.table import FORMATS, GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "push"]
@@ -41,7 +43,7 @@ def _default_dir(name: str) -> Path:
 
 graph_dir_option = click.option(
     "--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Folder holding zhaotong.nt (default: ./graph).")
+    help="Folder holding the built graph, zhaotong.nq (or zhaotong.nt of older builds) (default: ./graph).")
 timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
     help="Seconds a query may run, on every engine (and to wait for a server).")
@@ -333,26 +335,29 @@ def _emit(answers, fmt: str, out_dir: Path | None, bom: bool, wide: bool, all_: 
 
 @cli.command()
 @click.option("--endpoint", metavar="URL", required=True,
-              help="Graph Store endpoint (Oxigraph: http://HOST:PORT/store).")
-@click.option("--graph", "graph_iri", metavar="IRI", default=None, help="Named graph to replace (default: the default graph).")
+              help="The server's dataset URL (Oxigraph: http://HOST:PORT/store).")
+@click.option("--per-graph", is_flag=True,
+              help="One PUT per graph, for a Graph Store server that takes no whole dataset (not all-or-nothing).")
 @click.option("--query-endpoint", metavar="URL", default=None,
               help="Where to count the triples afterwards (default: …/store → …/query, else the same URL).")
 @graph_dir_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds to wait.")
-def push(endpoint, graph_iri, query_endpoint, graph_dir, timeout):
-    """Load graph/zhaotong.nt into a SPARQL server (Graph Store Protocol PUT), then check the count.
+def push(endpoint, per_graph, query_endpoint, graph_dir, timeout):
+    """Load the graph's dataset and the ontology into a SPARQL server (Graph Store Protocol PUT), then check the counts.
 
-    The target graph is replaced whole; it is never left half-loaded.
+    The server's dataset is replaced whole, in one PUT of N-Quads: never left half-loaded. The
+    default graph, every named graph and the ontology (in the default graph and its own named
+    graph) are counted on the server afterwards.
 
     \b
     Example:
         zkg push --endpoint http://127.0.0.1:7878/store
     """
     folder = graph_dir or _default_dir("graph")
-    if graph_iri is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", graph_iri):
-        raise click.UsageError(f"--graph {graph_iri!r} is not an absolute IRI")
     try:
-        report = push_graph(folder, endpoint, graph_iri, query_endpoint, timeout)
+        report = push_graph(folder, endpoint, query_endpoint, timeout, per_graph=per_graph)
     except StoreError as exc:
         raise _fail(exc) from None
-    click.echo(f"pushed {report.found} triples to {report.url} (HTTP {report.status}); the server holds them all")
+    found = report.dataset
+    click.echo(f"pushed {found.triples} triples in the default graph and {found.quads} quads in {found.graphs} "
+               f"named graphs to {report.url} (HTTP {report.status}); the server holds them all")

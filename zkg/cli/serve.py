@@ -10,7 +10,8 @@ import click
 from zkg.cli import cli
 from zkg.cli.query import _default_dir, _fail, graph_dir_option
 from zkg.serve import DEFAULT_TIMEOUT, run
-from zkg.store import StoreError, find_graph_file
+from zkg.errors import StoreError
+from zkg.loading import find_graph_file
 
 __all__ = ["serve"]
 

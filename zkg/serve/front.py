@@ -1,0 +1,292 @@
+"""The front of ``zkg serve`` (:func:`create_app`): a Flask app, served by waitress.
+
+It implements the SPARQL 1.1 Protocol *query* operation at ``/sparql`` and ``/query``, puts every
+query through the project's guard (:func:`zkg.guard.prepare`: updates, SERVICE and bad syntax are
+refused in one line, 403 or 400) and forwards only what passes to the engine
+(:mod:`zkg.serve.engine`), with a time limit of its own. The home page is our own template with no
+outside resource, and every answer carries a Content-Security-Policy that allows nothing but this origin.
+
+``default-graph-uri`` and ``named-graph-uri`` are passed through after checking that each is an
+absolute IRI: Oxigraph resolves them inside its own store only (it never fetches a graph).
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import sys
+import time
+import urllib.parse
+from typing import Callable
+
+from zkg.errors import ServiceRefused, StoreError, UpdateRefused
+from zkg.guard import prepare
+from zkg.serve.engine import DEFAULT_TIMEOUT
+from zkg.store import USER_AGENT
+
+__all__ = ["BUFFER_LIMIT", "CSP", "FORMATS", "MAX_REQUEST", "create_app", "guard", "one_line"]
+
+#: The front answers a query itself (right status, one line on failure) when the engine's whole
+#: answer fits in this many bytes; a longer answer is streamed, and cut off (connection closed,
+#: no final chunk) if the engine fails part-way.
+BUFFER_LIMIT = 8 * 1024 * 1024
+#: Largest query request body the front reads.
+MAX_REQUEST = 512 * 1024
+#: What Oxigraph writes at the end of a 200 answer when its timeout stopped the query.
+_CANCELLED = b"The SPARQL operation has been cancelled"
+
+_FORBIDDEN = (UpdateRefused, ServiceRefused)
+
+#: ``format=`` (for plain HTML forms, which cannot set Accept) → media type asked of the engine.
+FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+}
+_GRAPH_FORMATS = ("turtle", "ntriples")
+
+CSP = ("default-src 'self'; connect-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+       "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+class _Refusal(Exception):
+    """A request answered with ``status`` and a one-line text/plain ``message``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line[:limit] or "no message"
+
+
+def guard(text: str):
+    """The project's guard, as the front uses it: a :class:`zkg.guard.Prepared`, or a
+    :class:`_Refusal` (403 for updates and SERVICE, 400 for anything else it refuses)."""
+    try:
+        return prepare(text)
+    except _FORBIDDEN as exc:
+        raise _Refusal(403, one_line(exc)) from None
+    except StoreError as exc:
+        raise _Refusal(400, one_line(exc)) from None
+
+
+def _check_graph_iris(iris: list[str]) -> None:
+    import pyoxigraph as ox
+
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise _Refusal(400, f"default-graph-uri/named-graph-uri {iri[:80]!r} is not an absolute IRI") from None
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+            raise _Refusal(400, f"default-graph-uri/named-graph-uri {iri[:80]!r} is not an absolute IRI")
+
+
+def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
+               on_overrun: Callable[[float], object] | None = None,
+               allowed_hosts: set[str] | None = None):
+    """The front: a Flask app answering SPARQL queries by forwarding them to ``backend_url``.
+
+    ``timeout``: seconds the front waits for the engine's answer to one query (set it above the
+    engine's own limit); past it the client gets 504 and ``on_overrun(started)`` is called (``zkg serve``
+    restarts the engine: Oxigraph checks its limit only now and then, and some queries never
+    reach a check). ``allowed_hosts``: the only host names accepted in ``Host`` (against DNS
+    rebinding), or None for any.
+    """
+    from flask import Flask, Response, render_template, request
+
+    app = Flask("zkg", static_folder="static", template_folder="templates")  # zkg/static, zkg/templates
+    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST)
+    backend = urllib.parse.urlsplit(backend_url)
+
+    def text(status: int, message: str) -> Response:
+        return Response(one_line(message) + "\n", status=status, mimetype="text/plain")
+
+    @app.before_request
+    def check_host():
+        name = urllib.parse.urlsplit("//" + request.host).hostname or ""
+        if allowed_hosts is not None and name.lower() not in allowed_hosts:
+            return text(400, f"unexpected Host {request.host[:80]!r}: use 127.0.0.1 (this server "
+                             "answers only to its own names)")
+        return None
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.errorhandler(_Refusal)
+    def refused(exc: _Refusal) -> Response:
+        return text(exc.status, exc.message)
+
+    @app.errorhandler(404)
+    def not_found(exc) -> Response:
+        return text(404, f"nothing at {request.path[:80]}: the SPARQL endpoint is /sparql, the form is /")
+
+    @app.errorhandler(405)
+    def bad_method(exc) -> Response:
+        return text(405, f"{request.method} is not allowed on {request.path[:80]}: use GET or POST")
+
+    @app.errorhandler(413)
+    def too_large(exc) -> Response:
+        return text(413, f"the request is larger than {MAX_REQUEST // 1024} KiB: send a shorter query")
+
+    @app.errorhandler(Exception)
+    def failed(exc) -> Response:
+        if hasattr(exc, "code") and hasattr(exc, "description"):  # other HTTP errors from werkzeug
+            return text(exc.code, exc.description)
+        print(f"zkg serve: {request.method} {request.path}: {type(exc).__name__}: {one_line(exc, 200)}",
+              file=sys.stderr, flush=True)
+        return text(500, "the front failed on this request (see its stderr)")
+
+    @app.route("/", methods=["GET"])
+    def home():
+        endpoint = request.host_url + "sparql"
+        return render_template("serve.html", endpoint=endpoint, formats=FORMATS)
+
+    @app.route("/update", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+    def update():
+        raise _Refusal(403, "refused: this server is read-only and takes no SPARQL updates; ask queries at /sparql")
+
+    @app.route("/store", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])
+    def graph_store():
+        if request.method in ("GET", "HEAD"):
+            raise _Refusal(404, "no Graph Store endpoint here: ask /sparql (CONSTRUCT WHERE { ?s ?p ?o })")
+        raise _Refusal(403, "refused: this server is read-only; it takes no graph writes")
+
+    @app.route("/query", methods=["GET", "POST"])
+    @app.route("/sparql", methods=["GET", "POST"])
+    def sparql():
+        text_, params = _read_query(request)
+        prepared = guard(text_)
+        graphs = params.getlist("default-graph-uri") + params.getlist("named-graph-uri")
+        _check_graph_iris(graphs)
+        accept = request.headers.get("Accept", "*/*")
+        fmt = params.get("format")
+        if fmt is not None:
+            if fmt not in FORMATS:
+                raise _Refusal(400, f"format={fmt[:20]!r}: use one of {', '.join(FORMATS)}")
+            if (fmt in _GRAPH_FORMATS) != (prepared.form in ("CONSTRUCT", "DESCRIBE")):
+                raise _Refusal(400, f"format={fmt} does not fit a {prepared.form} query: use json, xml, csv or "
+                                    "tsv for SELECT and ASK, turtle or ntriples for CONSTRUCT and DESCRIBE")
+            accept = FORMATS[fmt]
+        form = [("query", prepared.text)]
+        form += [("default-graph-uri", g) for g in params.getlist("default-graph-uri")]
+        form += [("named-graph-uri", g) for g in params.getlist("named-graph-uri")]
+        return _forward(urllib.parse.urlencode(form).encode("utf-8"), accept)
+
+    def _forward(body: bytes, accept: str) -> Response:
+        conn = http.client.HTTPConnection(backend.hostname, backend.port, timeout=timeout)
+        started = time.monotonic()
+        try:
+            conn.request("POST", "/query", body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                  "Accept": accept, "User-Agent": USER_AGENT})
+            answer = conn.getresponse()
+            if answer.status != 200:
+                detail = answer.read(4096).decode("utf-8", "replace")
+                conn.close()
+                raise _Refusal(answer.status, f"the SPARQL engine answered HTTP {answer.status}: {one_line(detail, 200)}")
+            ctype = answer.getheader("Content-Type", "application/octet-stream")
+            chunks, size = [], 0
+            while True:
+                chunk = _read_chunk(answer, started)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > BUFFER_LIMIT:
+                    return Response(_stream(conn, answer, chunks, started), status=200, content_type=ctype)
+            conn.close()
+        except (socket.timeout, TimeoutError):
+            conn.close()
+            overrun(started)
+            raise _Refusal(504, f"the query ran past the time limit ({timeout:g} s) and was stopped: "
+                                "narrow it (fewer patterns, LIMIT)") from None
+        except ConnectionRefusedError:
+            conn.close()
+            raise _Refusal(503, "the SPARQL engine is not running: restart zkg serve") from None
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise _Refusal(503, f"the SPARQL engine failed on this query ({type(exc).__name__}): "
+                                "it may have been restarted; try again") from None
+        whole = b"".join(chunks)
+        if whole.endswith(_CANCELLED):
+            raise _Refusal(504, "the query ran past the server's time limit and was stopped: "
+                                "narrow it (fewer patterns, LIMIT)")
+        return Response(whole, status=200, content_type=ctype)
+
+    def _read_chunk(answer, started: float) -> bytes:
+        if time.monotonic() - started > timeout:
+            raise socket.timeout("past the front's limit")
+        return answer.read1(65536)
+
+    def _stream(conn, answer, chunks, started):
+        """The rest of a long answer; a failure part-way raises, so the client's connection is
+        closed without the final chunk (an incomplete answer, never a wrong one)."""
+        held = b"".join(chunks)  # hold back a tail, to drop Oxigraph's cancellation text
+        try:
+            while True:
+                try:
+                    chunk = _read_chunk(answer, started)
+                except (socket.timeout, TimeoutError):
+                    overrun(started)
+                    raise
+                if not chunk:
+                    break
+                held += chunk
+                if len(held) > len(_CANCELLED):
+                    yield held[:-len(_CANCELLED)]
+                    held = held[-len(_CANCELLED):]
+            if held == _CANCELLED:
+                raise TimeoutError("the engine's timeout cut the answer")
+            yield held
+        finally:
+            conn.close()
+
+    def overrun(started: float) -> None:
+        if on_overrun is not None:
+            on_overrun(started)
+
+    return app
+
+
+def _read_query(request) -> tuple[str, "object"]:
+    """The query text and the other parameters of a SPARQL 1.1 Protocol query request."""
+    from werkzeug.datastructures import CombinedMultiDict
+
+    if request.method == "GET":
+        params = request.args
+    else:
+        mimetype = request.mimetype
+        if mimetype == "application/sparql-update":
+            raise _Refusal(403, "refused: this server is read-only and takes no SPARQL updates")
+        if mimetype == "application/sparql-query":
+            try:
+                body = request.get_data(cache=False).decode("utf-8")
+            except UnicodeDecodeError:
+                raise _Refusal(400, "the query is not UTF-8 text") from None
+            if "query" in request.args or "update" in request.args:
+                raise _Refusal(400, "give the query once: in the body or as query=, not both")
+            return body, request.args
+        if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            params = CombinedMultiDict([request.form, request.args])
+        else:
+            raise _Refusal(415, f"POST {mimetype or 'without a Content-Type'}: send "
+                                "application/x-www-form-urlencoded (query=…) or application/sparql-query")
+    if "update" in params:
+        raise _Refusal(403, "refused: this server is read-only and takes no SPARQL updates")
+    queries = params.getlist("query")
+    if len(queries) != 1:
+        raise _Refusal(400, "no query: pass query=SELECT … (once)" if not queries else "give query= only once")
+    return queries[0], params
