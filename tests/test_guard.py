@@ -375,9 +375,9 @@ def _copy_graph(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("damage", ["empty", "truncated", "byte"])
 def test_a_damaged_graph_file_is_refused_by_every_reader(damage, tmp_path):
     g = _copy_graph(tmp_path)
-    nt = g / "zhaotong.nt"
-    data = nt.read_bytes()
-    nt.write_bytes({"empty": b"", "truncated": data[: len(data) // 2],
+    nq = g / "zhaotong.nq"
+    data = nq.read_bytes()
+    nq.write_bytes({"empty": b"", "truncated": data[: len(data) // 2],
                     "byte": data[:100] + b"X" + data[101:]}[damage])
     for args in (["query", "alliance-members", "--graph-dir", str(g)],
                  ["network", "--graph-dir", str(g), "components"],

@@ -346,10 +346,10 @@ def test_an_unwritable_out_folder_is_one_line(project_root, tmp_path, zkg):
 
 
 def test_a_target_that_is_a_folder_stops_the_build_before_anything_is_replaced(project_root, out, zkg):
-    (out / "zhaotong.nt").unlink()
-    (out / "zhaotong.nt").mkdir()
+    (out / "zhaotong.nq").unlink()
+    (out / "zhaotong.nq").mkdir()
     line = refuse(project_root, out, zkg, "--no-shacl")
-    assert "zhaotong.nt is not a regular file; nothing was replaced" in line, line
+    assert "zhaotong.nq is not a regular file; nothing was replaced" in line, line
 
 
 def test_a_full_disk_leaves_the_old_files_and_no_temporary_file(project_root, out, monkeypatch):
