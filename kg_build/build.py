@@ -139,7 +139,7 @@ def load_project(root: Path) -> Project:
         except OSError as exc:
             raise FactError(REFERENCE_CSV, None, f"cannot be read ({exc.strerror or exc})",
                             "make it a readable file") from None
-        _check_reference_columns(vocab)
+        _check_reference_columns(vocab, (root / ONTOLOGY).read_text(encoding="utf-8"))
         rows = read_csv(REFERENCE_CSV, text, place_columns(vocab))
         _check_reference_rows(rows, records, vocab)
         counts[REFERENCE_CSV] = len(rows)
@@ -220,15 +220,26 @@ def _joinable(records: list[Record]) -> set[tuple[str, int, int]]:
     return pairs
 
 
-def _check_reference_columns(vocab: Vocabulary) -> None:
+def _check_reference_columns(vocab: Vocabulary, ontology_text: str) -> None:
     """Every column of the reference CSV beyond its name and kind becomes facts, through a data
     property (``zt:referenceColumn``) or as a figure (``triples.REFERENCE_FIGURES``), and every column
-    the ontology names is one the CSV has; and the ontology gives the words of ``kind``."""
-    ontology = "ontology/zhaotong.ttl"
+    the ontology names is one the CSV has; and the ontology gives each word of ``kind`` to one class."""
+    ontology = ONTOLOGY
+
+    def line_of(word: str) -> int | None:  # the ontology's line that gives the word, for the message
+        return next((n for n, text in enumerate(ontology_text.splitlines(), 1) if f'"{word}"' in text), None)
+
     for column in vocab.reference_columns:
         if column not in PLACE_COLUMNS:
-            raise FactError(ontology, None, f"zt:referenceColumn {column!r} is not a column of {REFERENCE_CSV} "
-                            f"({', '.join(PLACE_COLUMNS)})", "correct the annotation's column name")
+            raise FactError(ontology, line_of(column), f"zt:referenceColumn {column!r} is not a column of "
+                            f"{REFERENCE_CSV} ({', '.join(PLACE_COLUMNS)})", "correct the annotation's column name")
+    seen: dict[str, URIRef] = {}
+    for cls, word in sorted(vocab.graph.subject_objects(vocab.zt.referenceKind)):
+        if str(word) in seen and seen[str(word)] != cls:
+            raise FactError(ontology, line_of(str(word)), f"zt:referenceKind {str(word)!r} is given to two classes "
+                            f"({seen[str(word)].n3(vocab.graph.namespace_manager)} and "
+                            f"{cls.n3(vocab.graph.namespace_manager)})", "give each word to one class")
+        seen[str(word)] = cls
     valued = set(reference_value_columns(vocab))
     for column in PLACE_COLUMNS:
         if column not in valued and column not in ("name_zh", "name_en", "kind"):

@@ -59,7 +59,10 @@ def test_the_kind_column_takes_the_ontologys_words(vocab):
      r"^ontology/zhaotong.ttl: column admin_code of facts/reference/places.csv would become no fact; "
      r'fix: give the data property it fills zt:referenceColumn "admin_code"'),
     ('zt:divisionCode zt:referenceColumn "admin_code" .', 'zt:divisionCode zt:referenceColumn "admin-code" .',
-     r"^ontology/zhaotong.ttl: zt:referenceColumn 'admin-code' is not a column of facts/reference/places.csv"),
+     r"^ontology/zhaotong.ttl:\d+: zt:referenceColumn 'admin-code' is not a column of facts/reference/places.csv"),
+    ('zt:District zt:referenceKind "district" .', 'zt:District zt:referenceKind "district" , "county" .',
+     r"^ontology/zhaotong.ttl:\d+: zt:referenceKind 'county' is given to two classes \(zt:County and zt:District\); "
+     r"fix: give each word to one class"),
     ('zt:County zt:referenceKind "county" .\n', "",
      r"^facts/reference/places.csv:\d+: column kind must be one of: .*got 'county'"),
 ])
