@@ -188,9 +188,13 @@ def test_kinds_and_edges_are_the_ontologys(G, two_articles, tmp_path):
 
 
 def test_the_most_specific_kind_wins(R):
-    """Event ⊑ Program, School ⊑ Organization, AdministrativeDivision ⊑ Place: the lower kind wins."""
+    """School ⊑ Organization, AdministrativeDivision ⊑ Place: the lower kind wins. Events have a kind
+    of their own; loan products and funds (no programmes since issue 8) are drawn with the programmes,
+    a kind named by zt:Program's labels."""
     kinds = {d["cls"]: d["kind"] for _, d in R.nodes(data=True)}
     assert kinds["Event"] == "event" and kinds["Action"] == "program"
+    assert kinds["FinancialProduct"] == kinds["Fund"] == "program"
+    assert R.graph["kind_labels"]["program"] == ("项目举措", "Program")
     assert kinds["SeniorHighSchool"] == "school" and kinds["GovernmentBody"] == "organisation"
     assert kinds["County"] == "division" and kinds["Area"] == "place"
 

@@ -102,7 +102,7 @@ def edit_csv(project: Path, change) -> Path:
 @pytest.mark.parametrize("change,line,words", [
     (lambda t: t.replace("\n昭阳区,", '\n"昭阳区,'), 4, "is not closed on its line"),
     (lambda t: t.replace(ZHAOYANG_ROW, "昭阳区,Zhaoyang District"), 4, "row has 2 cells, fewer cells than the header"),
-    (lambda t: t.replace("district,530602", "distrct,530602"), 4, "column kind must be one of: province"),
+    (lambda t: t.replace("district,530602", "distrct,530602"), 4, "column kind must be one of: county, county-level city"),
     (lambda t: t.replace(",2163,", ",-2163,"), 4, "column area_km2 must be a number, 0 or more"),
     (lambda t: t.replace(",911766", ",91万"), 4, "column population_2020 must be a whole number"),
     (lambda t: t.replace("Zhaoyang District", 'Zhao"yang District'), 4, 'a quote character (") inside an unquoted cell'),
