@@ -6,8 +6,6 @@ run on the real graph (``graph/zhaotong.nt``) when it has been built.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -218,9 +216,9 @@ def test_answers_equal_their_sparql_twins(graph_file, onto_file):
 
 
 @pytest.mark.parametrize("fmt,read", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
-def test_export_round_trips(G, tmp_path, fmt, read):
+def test_export_round_trips(G, tmp_path, fmt, read, zkg):
     out = tmp_path / f"g.{fmt}"
-    proc = _zkg("network", *FIXTURE_ARGS, "--view", "school-network", "--export", fmt, "-o", str(out))
+    proc = zkg("network", *FIXTURE_ARGS, "--view", "school-network", "--export", fmt, "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     back = read(out)
     V = net.view(G, "school-network")
@@ -232,13 +230,8 @@ def test_export_round_trips(G, tmp_path, fmt, read):
 FIXTURE_ARGS = ("--graph-dir", str(FIX_GRAPH.parent), "--ontology", str(FIX_ONTO))
 
 
-def _zkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
-
-
-def test_cli_answers_line_up_in_chinese():
-    proc = _zkg("network", *FIXTURE_ARGS, "alliance-members")
+def test_cli_answers_line_up_in_chinese(zkg):
+    proc = zkg("network", *FIXTURE_ARGS, "alliance-members")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].split("  ")[0] == "alliance" and "alliance (zh)" in lines[0] and "school (zh)" in lines[0]
@@ -249,11 +242,11 @@ def test_cli_answers_line_up_in_chinese():
     assert all(width(line[: line.rindex(" ") + 1]) == role_col for line in lines[2:])
 
 
-def test_cli_path_and_central_csv():
-    proc = _zkg("network", *FIXTURE_ARGS, "path", "李正响", "周世碧", "-f", "csv")
+def test_cli_path_and_central_csv(zkg):
+    proc = zkg("network", *FIXTURE_ARGS, "path", "李正响", "周世碧", "-f", "csv")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[1].startswith("1,https://w3id.org/zhaotong-kg/id/person/li-zhengxiang,李正响,→ holds-post-at")
-    proc = _zkg("network", *FIXTURE_ARGS, "central", "--kind", "school", "-k", "1", "-f", "csv")
+    proc = zkg("network", *FIXTURE_ARGS, "central", "--kind", "school", "-k", "1", "-f", "csv")
     assert proc.stdout.splitlines()[1].startswith("1,https://w3id.org/zhaotong-kg/id/school/zhaotong-no1,")
 
 
@@ -263,17 +256,17 @@ def test_cli_path_and_central_csv():
     (("network", "path", "李正响", "nobody"), 1, "no entity called 'nobody'"),
     (("network", "--view", "people", "path", "李正响", "周世碧"), 1, "not connected in this view"),
 ])
-def test_cli_errors_are_one_line_with_a_fix(args, code, words):
+def test_cli_errors_are_one_line_with_a_fix(args, code, words, zkg):
     cmd, *rest = args
-    proc = _zkg(cmd, *FIXTURE_ARGS, *rest)
+    proc = zkg(cmd, *FIXTURE_ARGS, *rest)
     assert proc.returncode == code
     errors = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and words in errors[0]
     assert "Traceback" not in proc.stderr
 
 
-def test_cli_missing_graph_says_how_to_fix(tmp_path):
-    proc = _zkg("network", "--graph-dir", str(tmp_path), "components")
+def test_cli_missing_graph_says_how_to_fix(tmp_path, zkg):
+    proc = zkg("network", "--graph-dir", str(tmp_path), "components")
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [f"Error: no graph in {tmp_path}/ (zhaotong.nt or zhaotong.ttl): run `zkg build` first"]
 

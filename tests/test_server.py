@@ -4,8 +4,6 @@ one-line errors for servers that are down, slow, broken or not SPARQL (real sock
 from __future__ import annotations
 
 import http.server
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -22,19 +20,15 @@ FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
 GRAPH_DIR = ROOT / "graph"
 CATALOGUE = Catalogue.from_texts(read_queries(ROOT / "queries"))
 
-def run_zkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
-
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, zkg):
     """A writable Oxigraph server on a free 127.0.0.1 port, loaded with `zkg push`."""
     port = free_port()
     process = start_server(tmp_path_factory.mktemp("oxigraph"), port, read_only=False)
     try:
         url = wait_until_up(process, port)
-        done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(GRAPH_DIR))
+        done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(GRAPH_DIR))
         assert done.returncode == 0, done.stderr
         assert "the server holds them all" in done.stdout
         yield url
@@ -66,31 +60,31 @@ def test_parameters_are_bound_on_the_server(server, embedded):
     assert remote.triple_count() == embedded.triple_count()
 
 
-def test_update_refused_before_reaching_server(server, embedded):
+def test_update_refused_before_reaching_server(server, embedded, zkg):
     with pytest.raises(UpdateRefused):
         open_store(endpoint=f"{server}/query").select("DROP ALL")
-    done = run_zkg("query", "--endpoint", f"{server}/query", "-e", "CLEAR ALL")
+    done = zkg("query", "--endpoint", f"{server}/query", "-e", "CLEAR ALL")
     assert done.returncode == 1 and "refused" in done.stderr
     assert open_store(endpoint=f"{server}/query").triple_count() == embedded.triple_count()
 
 
-def test_push_replaces_the_graph_whole(server, embedded):
+def test_push_replaces_the_graph_whole(server, embedded, zkg):
     for _ in range(2):  # pushing twice does not double anything
-        assert run_zkg("push", "--endpoint", f"{server}/store", "--graph-dir", str(GRAPH_DIR)).returncode == 0
+        assert zkg("push", "--endpoint", f"{server}/store", "--graph-dir", str(GRAPH_DIR)).returncode == 0
     assert open_store(endpoint=f"{server}/query").triple_count() == embedded.triple_count()
 
 
-def test_cli_query_on_endpoint(server):
-    done = run_zkg("query", "alliance-members", "--endpoint", f"{server}/query", "--format", "csv")
+def test_cli_query_on_endpoint(server, zkg):
+    done = zkg("query", "alliance-members", "--endpoint", f"{server}/query", "--format", "csv")
     assert done.returncode == 0 and "alliance,allianceZh,allianceEn,school" in done.stdout
 
 
-def test_server_down_is_one_line():
+def test_server_down_is_one_line(zkg):
     port = free_port()
-    done = run_zkg("query", "-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/query")
+    done = zkg("query", "-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/query")
     assert done.returncode == 1 and "connection refused" in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    done = run_zkg("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(FIXTURE))
+    done = zkg("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(FIXTURE))
     assert done.returncode == 1 and "cannot reach" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -145,27 +139,27 @@ def stub():
 
 @pytest.mark.parametrize("mode, words", [("500", "HTTP 500"), ("html", "did not answer with SPARQL JSON"),
                                          ("slow", "did not answer within 1 s")])
-def test_broken_servers_give_one_line(stub, mode, words):
+def test_broken_servers_give_one_line(stub, mode, words, zkg):
     stub.mode = mode
     url = f"http://127.0.0.1:{stub.server_address[1]}/query"
     with pytest.raises(EndpointError, match=words):
         open_store(endpoint=url, timeout=1).select("ASK {}")
-    done = run_zkg("query", "-e", "ASK {}", "--endpoint", url, "--timeout", "1")
+    done = zkg("query", "-e", "ASK {}", "--endpoint", url, "--timeout", "1")
     assert done.returncode == 1 and words in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-def test_push_rejected_is_one_line(stub):
-    done = run_zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
+def test_push_rejected_is_one_line(stub, zkg):
+    done = zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
                    "--graph-dir", str(FIXTURE))
     assert done.returncode == 1 and "refused the graph: HTTP 403" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_names_resolve_on_the_server(server):
+def test_names_resolve_on_the_server(server, zkg):
     """The resolver reads names with one query, so it works on an endpoint as on the embedded store."""
-    done = run_zkg("query", "alliance-counties", "--param", "alliance=昭通一中", "--endpoint", f"{server}/query",
+    done = zkg("query", "alliance-counties", "--param", "alliance=昭通一中", "--endpoint", f"{server}/query",
                    "-f", "csv")
     assert done.returncode == 0, done.stderr
     assert [line.split(",")[4] for line in done.stdout.splitlines()[1:]] == ["昭阳区", "鲁甸县", "巧家县", "彝良县"]
-    shown = run_zkg("show", "周世碧", "--endpoint", f"{server}/query")
+    shown = zkg("show", "周世碧", "--endpoint", f"{server}/query")
     assert shown.returncode == 0 and "昭通市教育体育局局长周世碧" in shown.stdout and "人物" in shown.stdout
