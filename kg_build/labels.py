@@ -86,7 +86,7 @@ def _words(label: str) -> list[str]:
 
 def name_words(labels: Iterable[tuple[str, str, str]]) -> frozenset[str]:
     """The words of the places' and people's names: (label, class, en_basis) triples."""
-    words = set()
+    words: set[str] = set()
     for label, cls, _basis in labels:
         if cls in PROPER_NOUN_CLASSES:
             words.update(re.sub(r"\W+$", "", w.lstrip(_OPENERS)) for w in label.split() if w.lstrip(_OPENERS)[:1].isupper())

@@ -107,8 +107,8 @@ def write_atomically(files: dict[str, bytes], out: Path) -> None:
         os.umask(umask)
         try:
             for name, data in files.items():
-                fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=TEMP_SUFFIX)
-                temps.append((name, Path(tmp)))
+                fd, tmp_name = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=TEMP_SUFFIX)
+                temps.append((name, Path(tmp_name)))
                 with os.fdopen(fd, "wb") as fh:
                     os.fchmod(fh.fileno(), 0o666 & ~umask)
                     fh.write(data)

@@ -190,7 +190,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
             click.echo(_list_output(_catalogue(queries_dir), fmt), nl=False)
             return
         if name == "-" or text == "-":
-            jobs = [(None, _read_stdin(), "stdin")]
+            jobs: list[tuple[Question | None, str | None, str]] = [(None, _read_stdin(), "stdin")]
         elif name and (name.endswith(".rq") or Path(name).is_file()):
             path = Path(name)
             if not path.is_file():
@@ -208,7 +208,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
             q = _catalogue(queries_dir).get(name)
             jobs = [(q, None, q.name)]
         if all_ and given:
-            unused = sorted(set(given) - {p.name for q, _, _ in jobs for p in q.params})
+            unused = sorted(set(given) - {p.name for q, _, _ in jobs if q is not None for p in q.params})
             if unused:
                 raise click.UsageError(f"--param {unused[0]}: no named question takes it (see zkg query --list)")
         store = open_store(graph_dir or _default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
@@ -223,6 +223,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
                 result = store.select(prepared, bound, max_rows=max_rows, allow_service=allow_service)
                 form = "SELECT"
             else:
+                assert raw is not None  # a job without a named question carries its query text
                 bound = _adhoc_params(given)
                 prepared = prepare_adhoc(raw, allow_service)
                 if max_rows == 0 and fmt in ("csv", "tsv") and out_dir is None and prepared.form == "SELECT":
@@ -255,7 +256,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
 
 def _write_lines(lines, first: str = "", chunk: int = 4096) -> None:
     """Write text lines to stdout in chunks (a write per line costs more than the row)."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout  # click.get_text_stream is deprecated (click 8.5)
     batch: list[str] = [first]
     for line in lines:
         batch.append(line)
