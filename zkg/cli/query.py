@@ -21,34 +21,16 @@ from zkg.cli import cli
 from zkg.push import push_graph
 from zkg.errors import QueryInterrupted
 from zkg.lookup import Resolver, missing_iris
-from zkg.store import DEFAULT_TIMEOUT, ENGINES, IRI, Result, StoreError, compact, open_store
-from zkg.table import FORMATS, GRAPH_FORMATS, delimited_lines, format_graph, format_result
+from zkg.cli.options import default_dir, fail, format_option, graph_dir_option, store_options, wide_option
+from zkg.store import IRI, Result, StoreError, compact, open_store
+from zkg.table import GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "push"]
 
-_HERE = Path(__file__).resolve().parents[2]
 MAX_ROWS = 10000
 #: File name endings for --out-dir.
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "tsv": "tsv", "json": "srj", "records": "json",
               "jsonl": "jsonl", "ttl": "ttl", "nt": "nt", "jsonld": "jsonld"}
-
-
-def _default_dir(name: str) -> Path:
-    """``./NAME`` when it exists, else the folder beside the package (a checkout)."""
-    local = Path.cwd() / name
-    return local if local.is_dir() else _HERE / name
-
-
-graph_dir_option = click.option(
-    "--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Folder holding zhaotong.nt (default: ./graph).")
-timeout_option = click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-    help="Seconds a query may run, on every engine (and to wait for a server).")
-
-
-def _fail(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -67,7 +49,7 @@ def _adhoc_params(given: dict[str, str]) -> dict:
 
 
 def _catalogue(queries_dir: Path | None) -> Catalogue:
-    folder = queries_dir or _default_dir("queries")
+    folder = queries_dir or default_dir("queries")
     texts = read_queries(folder)
     if not texts:
         raise click.ClickException(f"no named questions in {folder}/: pass --queries-dir DIR")
@@ -126,21 +108,14 @@ def _read_stdin() -> str:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter (repeatable). A thing may be given by IRI, ztd:/zt: CURIE, or name "
                    "(昭通一中, 周世碧, Zhaotong No.1 Middle School).")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default="table", show_default=True,
-              help="table lines up Chinese; csv, tsv; json is SPARQL 1.1 JSON results; records is a JSON array of "
-                   "row objects and jsonl one object a line (for pandas and jq); md. CONSTRUCT and DESCRIBE "
-                   "print Turtle (ttl) unless nt or jsonld is asked for.")
+@format_option(GRAPH_FORMATS, "CONSTRUCT and DESCRIBE print Turtle (ttl) unless nt or jsonld is asked for.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write each answer to DIR/NAME.csv (or .tsv, .srj, .json, .jsonl, .md, .txt) instead of printing.")
 @click.option("--bom", is_flag=True, help="Start csv/tsv with a UTF-8 byte order mark, so Excel shows Chinese.")
-@click.option("--wide", is_flag=True, help="Do not cut long text in tables (cut at 60 columns otherwise).")
-@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
-              help="Embedded store to load graph/ (and the ontology beside it) into.")
-@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 query endpoint instead.")
-@graph_dir_option
+@wide_option
+@store_options
 @click.option("--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of named .rq questions (default: ./queries).")
-@timeout_option
 @click.option("--max-rows", type=click.IntRange(min=0), default=MAX_ROWS, show_default=True,
               help="Print at most this many rows (0: all; csv and tsv then stream in constant memory); "
                    "a cut answer says so on stderr.")
@@ -175,7 +150,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         if text or list_ or params or out_dir or endpoint or (name and (name == "-" or name.endswith(".rq"))):
             raise click.UsageError("--update-expected takes NAME or --all alone: the expected answers are the "
                                    "named questions' with their default parameters, on the embedded store")
-        out_dir = (queries_dir or _default_dir("queries")) / "expected"
+        out_dir = (queries_dir or default_dir("queries")) / "expected"
         fmt, max_rows = "json", 0
     if bom and fmt not in ("csv", "tsv"):
         raise click.UsageError("--bom is for -f csv and -f tsv (Excel reads them as UTF-8 with it)")
@@ -211,7 +186,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
             unused = sorted(set(given) - {p.name for q, _, _ in jobs if q is not None for p in q.params})
             if unused:
                 raise click.UsageError(f"--param {unused[0]}: no named question takes it (see zkg query --list)")
-        store = open_store(graph_dir or _default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
+        store = open_store(graph_dir or default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
         resolver = Resolver(store)
         answers, binds = [], []
         for question, raw, label in jobs:
@@ -251,7 +226,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(130) from None
     except StoreError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 def _write_lines(lines, first: str = "", chunk: int = 4096) -> None:
@@ -339,7 +314,8 @@ def _emit(answers, fmt: str, out_dir: Path | None, bom: bool, wide: bool, all_: 
 @click.option("--query-endpoint", metavar="URL", default=None,
               help="Where to count the triples afterwards (default: …/store → …/query, else the same URL).")
 @graph_dir_option
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds to wait.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for the server (to take the graph, then to count it).")
 def push(endpoint, graph_iri, query_endpoint, graph_dir, timeout):
     """Load graph/zhaotong.nt into a SPARQL server (Graph Store Protocol PUT), then check the count.
 
@@ -349,11 +325,11 @@ def push(endpoint, graph_iri, query_endpoint, graph_dir, timeout):
     Example:
         zkg push --endpoint http://127.0.0.1:7878/store
     """
-    folder = graph_dir or _default_dir("graph")
+    folder = graph_dir or default_dir("graph")
     if graph_iri is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", graph_iri):
         raise click.UsageError(f"--graph {graph_iri!r} is not an absolute IRI")
     try:
         report = push_graph(folder, endpoint, graph_iri, query_endpoint, timeout)
     except StoreError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     click.echo(f"pushed {report.found} triples to {report.url} (HTTP {report.status}); the server holds them all")

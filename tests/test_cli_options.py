@@ -1,0 +1,37 @@
+"""Options that several commands share are declared once (zkg.cli.options): the same name means the
+same thing, with the same help, wherever it appears."""
+
+from __future__ import annotations
+
+import click
+
+from zkg.cli import cli
+from zkg.cli.options import FORMAT_HELP
+
+# Options declared in one command on purpose: the same name means something else there.
+OWN = {("push", "--endpoint"), ("push", "--timeout"), ("serve", "--timeout")}
+# Options whose help says what the command does with them (a seed of a layout or of a sample, the file
+# written), declared by one decorator each.
+WORDED = {"--seed", "--output"}
+
+
+def _commands(group: click.Group = cli, prefix: str = ""):
+    for name, command in group.commands.items():
+        yield f"{prefix}{name}", command
+        if isinstance(command, click.Group):
+            yield from _commands(command, f"{prefix}{name} ")
+
+
+def test_a_shared_option_has_one_help_everywhere():
+    helps: dict[str, dict[str, str]] = {}
+    for path, command in _commands():
+        for param in command.params:
+            if isinstance(param, click.Option) and (path, param.opts[-1]) not in OWN:
+                helps.setdefault(param.opts[-1], {})[path] = param.help or ""
+    shared = {name: by for name, by in helps.items() if len(by) > 1 and name not in WORDED}
+    assert {"--graph-dir", "--engine", "--endpoint", "--timeout", "--format", "--wide"} <= set(shared)
+    for name, by in shared.items():
+        if name == "--format":  # the table formats, and more for a command that prints graphs
+            assert all(h.startswith(FORMAT_HELP) for h in by.values()), by
+        else:
+            assert len(set(by.values())) == 1, f"{name} is declared with different help: {by}"
