@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from zkg.cli import cli
+from zkg.cli import all_commands
 from zkg.cli.options import FORMAT_HELP
 
 # Options declared in one command on purpose: the same name means something else there.
@@ -15,11 +15,11 @@ OWN = {("push", "--endpoint"), ("push", "--timeout"), ("serve", "--timeout")}
 WORDED = {"--seed", "--output"}
 
 
-def _commands(group: click.Group = cli, prefix: str = ""):
-    for name, command in group.commands.items():
+def _commands(commands: dict[str, click.Command] | None = None, prefix: str = ""):
+    for name, command in (all_commands() if commands is None else commands).items():
         yield f"{prefix}{name}", command
         if isinstance(command, click.Group):
-            yield from _commands(command, f"{prefix}{name} ")
+            yield from _commands(command.commands, f"{prefix}{name} ")
 
 
 def test_a_shared_option_has_one_help_everywhere():
@@ -35,3 +35,14 @@ def test_a_shared_option_has_one_help_everywhere():
             assert all(h.startswith(FORMAT_HELP) for h in by.values()), by
         else:
             assert len(set(by.values())) == 1, f"{name} is declared with different help: {by}"
+
+
+def test_each_command_lives_in_the_module_the_group_loads_it_from():
+    """zkg.cli.MODULES (which module to import for a command) agrees with where each command is declared."""
+    from zkg.cli import MODULES, cli
+
+    for module in set(MODULES.values()):
+        __import__(f"zkg.cli.{module}")
+    assert set(cli.commands) == set(MODULES)
+    for name, command in cli.commands.items():
+        assert command.callback.__module__ == f"zkg.cli.{MODULES[name]}", name
