@@ -22,6 +22,14 @@ SLOW_FILES = {"test_serve.py", "test_server.py", "test_viz_browser.py", "test_no
               "test_network.py", "test_sources.py", "test_audit_fixes.py"}
 
 
+def pytest_ignore_collect(collection_path, config):
+    """Under exactly ``-m "not slow"``, do not even import the slow files (their imports — Playwright,
+    Hypothesis, Jupyter — cost seconds of a quick run); any other selection collects them."""
+    if config.getoption("markexpr", "") == "not slow" and collection_path.name in SLOW_FILES:
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_FILES:

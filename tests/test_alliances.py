@@ -153,7 +153,7 @@ def test_export_of_another_view_has_seeded_positions(tmp_path, zkg):
     def positions(seed: int, name: str) -> dict:
         out = tmp_path / name
         proc = zkg("network", "--graph-dir", str(GRAPH), "--ontology", str(ONTO), "--view", "school-network",
-                    "--export", "gexf", "--seed", str(seed), "-o", str(out))
+                   "--export", "gexf", "--seed", str(seed), "-o", str(out))
         assert proc.returncode == 0, proc.stderr
         return {n: (d["viz"]["position"]["x"], d["viz"]["position"]["y"]) for n, d in nx.read_gexf(out).nodes(data=True)}
 

@@ -257,7 +257,7 @@ def test_ctrl_c_stops_a_running_query():
 
 def test_huge_answers_are_cut_with_a_message(zkg):
     done = zkg("query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 2000000", "-f", "csv",
-                   "--max-rows", "500")
+               "--max-rows", "500")
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 501
     assert "cut at 500 rows" in done.stderr
     r = open_store(FIXTURE).select("SELECT * WHERE { ?s ?p ?o }", max_rows=5)

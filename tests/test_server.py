@@ -151,14 +151,14 @@ def test_broken_servers_give_one_line(stub, mode, words, zkg):
 
 def test_push_rejected_is_one_line(stub, zkg):
     done = zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
-                   "--graph-dir", str(FIXTURE))
+               "--graph-dir", str(FIXTURE))
     assert done.returncode == 1 and "refused the graph: HTTP 403" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_names_resolve_on_the_server(server, zkg):
     """The resolver reads names with one query, so it works on an endpoint as on the embedded store."""
     done = zkg("query", "alliance-counties", "--param", "alliance=昭通一中", "--endpoint", f"{server}/query",
-                   "-f", "csv")
+               "-f", "csv")
     assert done.returncode == 0, done.stderr
     assert [line.split(",")[4] for line in done.stdout.splitlines()[1:]] == ["昭阳区", "鲁甸县", "巧家县", "彝良县"]
     shown = zkg("show", "周世碧", "--endpoint", f"{server}/query")
