@@ -93,7 +93,7 @@ def _words(label: str) -> list[str]:
 
 def name_words(labels: Iterable[tuple[str, str, str]], rules: LabelRules) -> frozenset[str]:
     """The words of the proper nouns (divisions', people's labels): (label, class, en_basis) triples."""
-    words = set()
+    words: set[str] = set()
     for label, cls, _basis in labels:
         if cls in rules.proper_nouns:
             words.update(re.sub(r"\W+$", "", w.lstrip(_OPENERS)) for w in label.split() if w.lstrip(_OPENERS)[:1].isupper())

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 
-from zkg.cli import cli
+from zkg.cli import all_commands
 
 
 def test_every_command_is_in_the_readme(project_root):
     readme = (project_root / "README.md").read_text(encoding="utf-8")
-    assert cli.commands, "the CLI has no commands"
-    for name in cli.commands:
+    assert all_commands(), "the CLI has no commands"
+    for name in all_commands():
         assert re.search(rf"`zkg {re.escape(name)}\b", readme), f"zkg {name} is not documented in README.md"
 
 
 def test_every_command_help_ends_with_an_example():
-    for name, command in cli.commands.items():
+    for name, command in all_commands().items():
         assert "Example" in (command.help or ""), f"zkg {name} --help has no example"
 
 
