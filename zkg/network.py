@@ -447,7 +447,18 @@ def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
     if name == "school-network":  # the areas schools stand in link them to their district
         keep |= {o for s, o, k in G.edges(keys=True)
                  if k == "located-in" and G.nodes[s]["kind"] == "school" and G.nodes[o]["kind"] == "place"}
-    return G.subgraph(keep).copy()
+    return _induced(G, keep)
+
+
+def _induced(G: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """The subgraph on ``keep``, a copy, its nodes and edges in ``G``'s order. (``G.subgraph(keep)``
+    iterates the set ``keep`` when it is the smaller side, in an order that changes from run to
+    run with Python's string hashing: the exports would not be the same bytes twice.)"""
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if n in keep)
+    H.add_edges_from((u, v, k, dict(d)) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
+    return H
 
 
 def member_count(figures: list[dict[str, Any]]) -> dict[str, Any] | None:
