@@ -454,10 +454,12 @@ def _induced(G: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
     """The subgraph on ``keep``, a copy, its nodes and edges in ``G``'s order. (``G.subgraph(keep)``
     iterates the set ``keep`` when it is the smaller side, in an order that changes from run to
     run with Python's string hashing: the exports would not be the same bytes twice.)"""
-    H = nx.MultiDiGraph()
+    H: nx.MultiDiGraph = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if n in keep)
-    H.add_edges_from((u, v, k, dict(d)) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u in keep and v in keep:
+            H.add_edge(u, v, key=k, **d)
     return H
 
 
