@@ -3,7 +3,8 @@
 Each notebook runs top to bottom on a fresh ``python3`` kernel with ``notebooks/`` as the working
 directory (as a reader opening it would). What changes from run to run and says nothing about the
 graph is left out: no cell timings (``record_timing=False``), no kernel/interpreter version in the
-notebook metadata, execution counts 1, 2, 3… in cell order. No output is edited.
+notebook metadata, execution counts 1, 2, 3… in cell order. No output is edited, but consecutive
+pieces of one stream are joined (a kernel may flush one print in two pieces; Jupyter shows one).
 
     python3 scripts/run_notebooks.py                 # all notebooks
     python3 scripts/run_notebooks.py 03-indicators.ipynb
@@ -19,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-__all__ = ["NOTEBOOK_DIR", "clean", "execute", "main", "notebooks"]
+__all__ = ["NOTEBOOK_DIR", "clean", "coalesce_streams", "execute", "main", "notebooks"]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -39,13 +40,27 @@ def execute(nb: nbformat.NotebookNode, cwd: Path = NOTEBOOK_DIR, timeout: int = 
     return nb
 
 
+def coalesce_streams(outputs: list) -> list:
+    """``outputs`` with consecutive pieces of one stream (stdout, stderr) joined into one output."""
+    out: list = []
+    for o in outputs:
+        if out and o.get("output_type") == "stream" and out[-1].get("output_type") == "stream" \
+                and out[-1].get("name") == o.get("name"):
+            out[-1] = nbformat.NotebookNode({**out[-1], "text": out[-1]["text"] + o["text"]})
+        else:
+            out.append(o)
+    return out
+
+
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop metadata that changes from machine to machine or run to run."""
+    """Drop metadata that changes from machine to machine or run to run; join split streams."""
     nb.metadata = nbformat.NotebookNode({k: v for k, v in nb.metadata.items() if k in KEEP_METADATA})
     nb.metadata["language_info"] = {"name": "python"}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     return nb
 
 

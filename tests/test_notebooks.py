@@ -93,7 +93,8 @@ def test_committed_outputs_present(notebook):
         if not old.outputs:
             missing.append(i)
             continue
-        kinds = lambda outs: sorted((o.output_type, tuple(sorted(o.get("data", {})))) for o in outs)  # noqa: E731
+        kinds = lambda outs: sorted((o.output_type, tuple(sorted(o.get("data", {}))))  # noqa: E731
+                                    for o in run_notebooks.coalesce_streams(outs))
         if kinds(old.outputs) != kinds(new.outputs):
             differ.append(i)
     assert not missing, f"{name}: cells {missing} have no committed output: run scripts/run_notebooks.py"
