@@ -82,8 +82,8 @@ def build_fixture_project(source: Path, into: Path) -> BuiltProject:
 @pytest.fixture(scope="session")
 def two_articles(tmp_path_factory) -> BuiltProject:
     """tests/fixtures/two-articles built by kg_build (two short test articles, their facts, the real
-    ontology). ``two_articles.graph`` is a graph folder with a manifest, usable wherever the
-    hand-written query_graph / network_graph fixtures are."""
+    ontology). ``two_articles.graph`` is a graph folder with a manifest (the real build's dataset:
+    default graph, one named graph per record, the provenance graph), with the ontology beside it."""
     return build_fixture_project(TWO_ARTICLES, tmp_path_factory.mktemp("two-articles") / "project")
 
 
@@ -162,6 +162,30 @@ def write_dataset(folder: Path, graphs: dict[str, list[str]] | None = None, onto
         (folder / "ontology").mkdir()
         shutil.copy(ROOT / "ontology" / "zhaotong.ttl", folder / "ontology" / "zhaotong.ttl")
     return out
+
+
+def write_triples_only(nq: Path, folder: Path) -> Path:
+    """An old-format graph folder ``folder``: ``zhaotong.nt``, the default graph of the
+    N-Quads file ``nq`` as N-Triples, and its manifest; no named graphs, no ontology beside it.
+    Returns the folder."""
+    import pyoxigraph as ox
+
+    from kg_build.manifest import make_manifest, manifest_text
+
+    triples = [ox.Triple(q.subject, q.predicate, q.object)
+               for q in ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS) if isinstance(q.graph_name, ox.DefaultGraph)]
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zhaotong.nt").write_bytes(nt)
+    (folder / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.nt": nt}, len(triples))),
+                                          encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def make_triples_only():
+    """The function :func:`write_triples_only`, for a test that needs an old-format ``.nt`` graph."""
+    return write_triples_only
 
 
 def ontology_triples() -> int:

@@ -32,7 +32,6 @@ from zkg.values import LangString
 from zkg.table import FORMATS, format_result
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "query_graph"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -67,6 +66,12 @@ def listener():
     httpd.server_close()
 
 
+@pytest.fixture(scope="module")
+def graph_dir(two_articles) -> Path:
+    """The built two-articles project's graph folder (its ontology beside it): a small graph to guard."""
+    return two_articles.graph
+
+
 def _url(listener) -> str:
     return f"http://127.0.0.1:{listener.server_address[1]}/sparql"
 
@@ -87,8 +92,8 @@ SERVICE_FORMS = [
 
 @pytest.mark.parametrize("form", SERVICE_FORMS)
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_service_is_refused_and_nothing_reaches_out(form, engine, listener):
-    store = open_store(FIXTURE, engine=engine)
+def test_service_is_refused_and_nothing_reaches_out(form, engine, listener, graph_dir):
+    store = open_store(graph_dir, engine=engine)
     with pytest.raises(ServiceRefused, match="SERVICE clause"):
         store.select(form.format(url=_url(listener)))
     assert listener.hits == []
@@ -102,16 +107,16 @@ def test_service_is_refused_before_the_endpoint_is_asked(listener):
     assert listener.hits == []
 
 
-def test_service_on_the_command_line_is_one_line_and_reaches_nothing(listener, zkg):
-    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", SERVICE_FORMS[1].format(url=_url(listener)))
+def test_service_on_the_command_line_is_one_line_and_reaches_nothing(listener, zkg, graph_dir):
+    done = zkg("query", "--graph-dir", str(graph_dir), "-e", SERVICE_FORMS[1].format(url=_url(listener)))
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "SERVICE" in done.stderr
     assert listener.hits == []
 
 
-def test_allow_service_is_an_explicit_opt_in(listener):
+def test_allow_service_is_an_explicit_opt_in(listener, graph_dir):
     # Proof that the refusal above is the guard's doing: opted in, the engine does fetch.
     try:
-        open_store(FIXTURE).select(SERVICE_FORMS[0].format(url=_url(listener)), allow_service=True, timeout=20)
+        open_store(graph_dir).select(SERVICE_FORMS[0].format(url=_url(listener)), allow_service=True, timeout=20)
     except StoreError as exc:  # the listener's answer need not please the engine
         assert "\n" not in str(exc)
     assert listener.hits
@@ -149,14 +154,14 @@ def test_odd_text_is_a_one_line_syntax_error(text):
 
 
 @pytest.mark.parametrize("value", [None, b"SELECT * {}", 3])
-def test_not_text_is_refused(value):
+def test_not_text_is_refused(value, graph_dir):
     with pytest.raises(QuerySyntaxError, match="must be text"):
-        open_store(FIXTURE).select(value)
+        open_store(graph_dir).select(value)
 
 
 @pytest.mark.parametrize("text", [" ", "SELECT ?x WHERE { ?x ?y }"])
-def test_cli_odd_text_one_line(text, zkg):
-    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", text)
+def test_cli_odd_text_one_line(text, zkg, graph_dir):
+    done = zkg("query", "--graph-dir", str(graph_dir), "-e", text)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
@@ -256,14 +261,16 @@ def test_ctrl_c_stops_a_running_query():
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
 
 
-def test_huge_answers_are_cut_with_a_message(zkg):
+def test_huge_answers_are_cut_with_a_message(zkg, graph_dir):
     done = zkg("query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 2000000", "-f", "csv",
                "--max-rows", "500")
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 501
     assert "cut at 500 rows" in done.stderr
-    r = open_store(FIXTURE).select("SELECT * WHERE { ?s ?p ?o }", max_rows=5)
+    store = open_store(graph_dir)
+    r = store.select("SELECT * WHERE { ?s ?p ?o }", max_rows=5)
     assert len(r.rows) == 5 and r.truncated
-    assert not open_store(FIXTURE).select("SELECT * WHERE { ?s ?p ?o }", max_rows=0).truncated
+    whole = store.select("SELECT * WHERE { ?s ?p ?o }", max_rows=0)
+    assert not whole.truncated and len(whole.rows) == store.triple_count() > 5
 
 
 # --------------------------------------------------------------------------- threads
@@ -295,9 +302,9 @@ def test_the_guard_is_thread_safe():
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_a_parameter_the_query_does_not_use_is_an_error_everywhere(engine):
+def test_a_parameter_the_query_does_not_use_is_an_error_everywhere(engine, graph_dir):
     with pytest.raises(ParameterError, match="not a variable of the query"):
-        open_store(FIXTURE, engine=engine).select("SELECT ?s WHERE { ?s ?p ?o }", {"nope": 1})
+        open_store(graph_dir, engine=engine).select("SELECT ?s WHERE { ?s ?p ?o }", {"nope": 1})
 
 
 def test_all_with_a_parameter_applies_it_or_refuses(zkg):
@@ -323,8 +330,8 @@ def test_parameters_are_type_checked(value):
 # --------------------------------------------------------------------------- rdflib never fetches
 
 
-def test_rdflib_from_does_not_load_the_url(listener):
-    store = open_store(FIXTURE, engine="rdflib")
+def test_rdflib_from_does_not_load_the_url(listener, graph_dir):
+    store = open_store(graph_dir, engine="rdflib")
     for text in (f"SELECT * FROM <{_url(listener)}> WHERE {{ ?s ?p ?o }} LIMIT 1",
                  f"SELECT * FROM NAMED <{_url(listener)}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
                  "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"):
@@ -407,12 +414,13 @@ def test_all_rows_stream_to_a_file_in_constant_memory(tmp_path, zkg):
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_stream_gives_the_same_rows_as_select_and_can_be_abandoned(engine):
-    store = open_store(FIXTURE, engine=engine)
+def test_stream_gives_the_same_rows_as_select_and_can_be_abandoned(engine, graph_dir):
+    store = open_store(graph_dir, engine=engine)
     q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     columns, rows = store.stream(q)
     assert columns == ("s", "p", "o")
-    assert sorted(map(repr, rows)) == sorted(map(repr, store.select(q).rows))
+    streamed = sorted(map(repr, rows))
+    assert streamed == sorted(map(repr, store.select(q).rows)) and len(streamed) == store.triple_count()
     columns, rows = store.stream("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")
     assert len([r for _, r in zip(range(10), rows)]) == 10
     rows.close()  # abandoning the stream stops the worker; the store still answers

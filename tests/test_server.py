@@ -19,7 +19,6 @@ from zkg.errors import EndpointError, UpdateRefused
 from zkg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
 GRAPH_DIR = ROOT / "graph"
 CATALOGUE = Catalogue.from_texts(read_queries(ROOT / "queries"))
 
@@ -82,12 +81,12 @@ def test_cli_query_on_endpoint(server, zkg):
     assert done.returncode == 0 and "alliance,allianceZh,allianceEn,school" in done.stdout
 
 
-def test_server_down_is_one_line(zkg):
+def test_server_down_is_one_line(zkg, two_articles):
     port = free_port()
     done = zkg("query", "-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/query")
     assert done.returncode == 1 and "connection refused" in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    done = zkg("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(FIXTURE))
+    done = zkg("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(two_articles.graph))
     assert done.returncode == 1 and "cannot reach" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -152,9 +151,9 @@ def test_broken_servers_give_one_line(stub, mode, words, zkg):
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-def test_push_rejected_is_one_line(stub, zkg):
+def test_push_rejected_is_one_line(stub, zkg, two_articles):
     done = zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
-               "--graph-dir", str(FIXTURE))
+               "--graph-dir", str(two_articles.graph))
     assert done.returncode == 1 and "refused the graph: HTTP 403" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -193,7 +192,8 @@ def empty_server(tmp_path):
         process.wait(timeout=10)
 
 
-def test_push_puts_the_whole_dataset_on_the_server(empty_server, dataset, ontology_size, zkg):
+def test_push_puts_the_whole_dataset_on_the_server(empty_server, dataset, ontology_size, two_articles, tmp_path,
+                                                  make_triples_only, zkg):
     url, n = empty_server, ontology_size
     done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(dataset))
     assert done.returncode == 0, done.stderr
@@ -204,10 +204,13 @@ def test_push_puts_the_whole_dataset_on_the_server(empty_server, dataset, ontolo
         assert remote.select(q).same_as(embedded.select(q)), remote.select(q).differences(embedded.select(q))
     assert {str(g) for (g,) in remote.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ {LEADS} }} }}").rows} == {
         ZTD + "fact/lead-a", ZTD + "fact/label-a"}
-    # the dataset is replaced whole: a triples-only graph (no ontology beside it) leaves no named graph
-    done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(FIXTURE))
-    assert done.returncode == 0 and "176 triples in the default graph and 0 quads in 0 named graphs" in done.stdout
-    assert _graphs(url) == set() and remote.triple_count() == 176
+    # the dataset is replaced whole: a triples-only graph (an old-format .nt, no ontology beside it)
+    # leaves no named graph; here the default graph of the two-articles project
+    old = make_triples_only(two_articles.graph / "zhaotong.nq", tmp_path / "old" / "graph")
+    k = two_articles.result.manifest()["triples"]
+    done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(old))
+    assert done.returncode == 0 and f"{k} triples in the default graph and 0 quads in 0 named graphs" in done.stdout
+    assert _graphs(url) == set() and remote.triple_count() == k > 200
 
 
 def test_push_per_graph_replaces_our_graphs_and_leaves_others(empty_server, tmp_path, make_dataset, dataset,

@@ -16,7 +16,6 @@ from zkg.store import open_store
 from zkg.values import IRI, LangString, term_text, TypedLiteral
 from zkg.table import format_result, width
 
-FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,40 +26,63 @@ UPDATES = ["INSERT DATA { <a:s> <a:p> <a:o> }", "DELETE WHERE { ?s ?p ?o }", "DR
            "PREFIX x: <a:> DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }"]
 
 
+@pytest.fixture(scope="module")
+def graph_dir(two_articles) -> Path:
+    """The built two-articles project's graph folder (its ontology beside it)."""
+    return two_articles.graph
+
+
+@pytest.fixture(scope="module")
+def triples(two_articles, ontology_size) -> int:
+    """The triples of the fixture's default graph as a store holds them: the data and the ontology."""
+    return two_articles.result.manifest()["triples"] + ontology_size
+
+
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
-def store(request):
-    return open_store(FIXTURE, engine=request.param)
+def store(request, graph_dir):
+    return open_store(graph_dir, engine=request.param)
+
+
+def test_the_store_holds_the_data_and_the_ontology(store, triples, ontology_size):
+    assert triples > ontology_size + 200  # the fixture's own triples are there, not only the ontology's
+    assert store.triple_count() == triples
 
 
 def test_values_are_mapped_the_same_way(store):
+    # jiaxian-school P4: "2024年，甲县投入资金1.2亿元"
     r = store.select("""PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
-        SELECT ?v ?st ?y ?n WHERE { ?f zt:value ?v ; zt:valueAsStated ?st ; zt:year ?y .
+        SELECT ?v ?st ?y ?n WHERE { ?f zt:value ?v ; zt:valueAsStated ?st ; zt:year ?y ; zt:unit zt:Yuan .
         BIND(COUNT(1) AS ?ignored) } """.replace("BIND(COUNT(1) AS ?ignored)", "BIND(3 AS ?n)"))
-    v, st, y, n = r.rows[0]
-    assert v == Decimal("235000000") and isinstance(v, Decimal)
-    assert isinstance(st, LangString) and st.lang == "zh" and str(st) == "2.35亿元"
-    assert isinstance(y, TypedLiteral) and y.datatype.endswith("#gYear") and y == "2023"
+    [(v, st, y, n)] = r.rows
+    assert v == Decimal("120000000") and isinstance(v, Decimal)
+    assert isinstance(st, LangString) and st.lang == "zh" and str(st) == "1.2亿元"
+    assert isinstance(y, TypedLiteral) and y.datatype.endswith("#gYear") and y == "2024"
     assert n == 3 and type(n) is int
+    # yixian-alliance P3: "2025年本科上线率达45.5%" (a decimal that is not a whole number)
+    [(rate,)] = store.select("""PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
+        SELECT ?v WHERE { ?f zt:value ?v ; zt:valueAsStated "45.5%"@zh }""").rows
+    assert rate == Decimal("45.5") and isinstance(rate, Decimal)
 
 
 def test_iris_are_iri_values(store):
-    r = store.select("SELECT ?s WHERE { ?s a <https://w3id.org/zhaotong-kg/ontology#County> }")
-    assert r.rows == [(IRI(ZTD + "division/530627"),)] and isinstance(r.rows[0][0], IRI)
+    r = store.select("SELECT ?s WHERE { ?s a <https://w3id.org/zhaotong-kg/ontology#County> } ORDER BY ?s")
+    assert r.rows == [(IRI(ZTD + "division/jia-county"),), (IRI(ZTD + "division/yi-county"),)]
+    assert all(isinstance(s, IRI) for (s,) in r.rows)
 
 
-def test_engines_agree_and_language_tags_count():
+def test_engines_agree_and_language_tags_count(graph_dir):
     q = "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-    a, b = open_store(FIXTURE, "oxigraph").select(q), open_store(FIXTURE, "rdflib").select(q)
+    a, b = open_store(graph_dir, "oxigraph").select(q), open_store(graph_dir, "rdflib").select(q)
     assert a.same_as(b) and len(a.rows) > 10
     changed = type(b)(b.columns, [(s, LangString(str(x), "en")) for s, x in b.rows], b.ordered)
     assert not a.same_as(changed)  # the same text in another language is a different answer
 
 
 @pytest.mark.parametrize("update", UPDATES)
-def test_updates_are_refused_before_any_engine(update, store):
+def test_updates_are_refused_before_any_engine(update, store, triples):
     with pytest.raises(UpdateRefused, match="refused: this is a SPARQL update"):
         store.select(update)
-    assert store.triple_count() == 176
+    assert store.triple_count() == triples
 
 
 def test_syntax_error_has_line_and_column():
@@ -69,15 +91,15 @@ def test_syntax_error_has_line_and_column():
 
 
 @pytest.mark.parametrize("evil", ['} ; DROP ALL', 'x" } ; DROP ALL ; SELECT * { "', "a'b\"c{}\n\\"])
-def test_hostile_parameter_is_a_value_not_query_text(evil, store):
+def test_hostile_parameter_is_a_value_not_query_text(evil, store, triples):
     q = "SELECT ?l ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
     assert store.select(q, {"l": evil}).rows == []
-    assert store.select(q, {"l": LangString("镇雄县", "zh")}).rows == [
-        (LangString("镇雄县", "zh"), IRI(ZTD + "division/530627"))]
+    assert store.select(q, {"l": LangString("甲县", "zh")}).rows == [
+        (LangString("甲县", "zh"), IRI(ZTD + "division/jia-county"))]
     rewritten = inject_values(q, {"l": evil})
     assert rewritten == q.replace("WHERE {", f"WHERE {{ VALUES (?l) {{ ({term_text(evil)}) }}", 1)
     assert store.select(rewritten).rows == []  # the endpoint form binds it the same way
-    assert store.triple_count() == 176
+    assert store.triple_count() == triples
 
 
 def test_invalid_iri_parameter_is_refused(store):
@@ -100,27 +122,27 @@ def test_sparql_json_round_trip(store):
     assert back.same_as(r) and back.rows == r.rows
 
 
-def test_table_lines_up_chinese():
-    r = open_store(FIXTURE).select("SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+def test_table_lines_up_chinese(graph_dir):
+    r = open_store(graph_dir).select("SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
                                    "FILTER(LANG(?l) = 'zh') } ORDER BY ?l")
     lines = format_result(r, "table").splitlines()
     assert len({width(line) for line in lines[1:]} - {0}) == 1 or max(map(width, lines[2:])) == width(lines[1])
     assert width("昭通") == 4 and width(lines[1]) == max(width(str(v[0])) for v in r.rows)
 
 
-def test_cli_refuses_update_in_one_line(zkg):
-    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", "DROP ALL")
+def test_cli_refuses_update_in_one_line(zkg, graph_dir):
+    done = zkg("query", "--graph-dir", str(graph_dir), "-e", "DROP ALL")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "read" in done.stderr
 
 
-def test_cli_syntax_error_one_line(zkg):
-    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", "SELECT * WHERE {\n ?s ?p }")
+def test_cli_syntax_error_one_line(zkg, graph_dir):
+    done = zkg("query", "--graph-dir", str(graph_dir), "-e", "SELECT * WHERE {\n ?s ?p }")
     assert done.returncode == 1 and "line 2, column" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_cli_unknown_name_suggests_close_names(zkg):
-    done = zkg("query", "--graph-dir", str(FIXTURE), "alliance-member")
+def test_cli_unknown_name_suggests_close_names(zkg, graph_dir):
+    done = zkg("query", "--graph-dir", str(graph_dir), "alliance-member")
     assert done.returncode == 1 and "alliance-members" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -186,14 +208,15 @@ def test_trig_and_nquads_text_load_the_same_dataset(dataset, tmp_path, engine):
         assert _graphs_of(store, LEADS) == {ZTD + "fact/lead-a", ZTD + "fact/label-a"}
 
 
-def test_the_dataset_file_is_preferred_and_checked(dataset, tmp_path, zkg):
+def test_the_dataset_file_is_preferred_and_checked(dataset, tmp_path, make_triples_only, zkg):
     from kg_build.manifest import make_manifest, manifest_text
     from zkg.loading import find_graph_file
 
     assert find_graph_file(dataset).name == "zhaotong.nq"
-    nq, nt = (dataset / "zhaotong.nq").read_bytes(), (FIXTURE / "zhaotong.nt").read_bytes()
+    make_triples_only(dataset / "zhaotong.nq", tmp_path)  # an old-format zhaotong.nt: the same default graph
+    assert find_graph_file(tmp_path).name == "zhaotong.nt"
+    nq, nt = (dataset / "zhaotong.nq").read_bytes(), (tmp_path / "zhaotong.nt").read_bytes()
     (tmp_path / "zhaotong.nq").write_bytes(nq)
-    (tmp_path / "zhaotong.nt").write_bytes(nt)
     (tmp_path / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.nq": nq, "zhaotong.nt": nt}, 4)))
     assert find_graph_file(tmp_path).name == "zhaotong.nq"
     (tmp_path / "zhaotong.nq").write_bytes(nq[:-10])  # cut short
