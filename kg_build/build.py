@@ -9,6 +9,7 @@ from typing import Mapping
 
 from rdflib import RDF, Graph, URIRef
 
+from kg_build.corroborate import Reports, article_figures, compare, corroboration_quads, load_reports, report_quads
 from kg_build.errors import FactError
 from kg_build.manifest import make_manifest
 from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
@@ -55,6 +56,7 @@ class Project:
     records: list[Record]
     reference_rows: list[tuple[int, dict[str, str]]]
     counts: dict[str, int] = field(default_factory=dict)  # records per fact file (and rows of the CSV)
+    reports: Reports | None = None  # other reports' figures and their measure mapping (kg_build.corroborate)
 
 
 @dataclass
@@ -142,7 +144,10 @@ def load_project(root: Path) -> Project:
         rows = read_csv(REFERENCE_CSV, text, PLACE_COLUMNS)
         _check_reference_rows(rows, records, vocab)
         counts[REFERENCE_CSV] = len(rows)
-    return Project(root, vocab, articles, records, rows, dict(sorted(counts.items())))
+    reports = load_reports(root, records, vocab)
+    if reports is not None:
+        counts.update(reports.counts)
+    return Project(root, vocab, articles, records, rows, dict(sorted(counts.items())), reports)
 
 
 def _assign_articles(records: list[Record], articles: dict[str, Article]) -> None:
@@ -392,6 +397,11 @@ def quads_of(project: Project) -> list[Quad]:
         quads.extend(record_quads(ctx, rec))
     by_zh = {r["zh"]: r.id for r in project.records if r.section == "entities"}  # unique: load_project
     quads.extend(reference_quads(ctx, REFERENCE_CSV, project.reference_rows, by_zh, REFERENCE_SOURCE))
+    if project.reports is not None:  # the article against other reports
+        quads.extend(report_quads(project.vocab, project.reports))
+        defects = {rid: [ctx.defect_iri(d) for d in ids] for rid, ids in ctx.defects_of.items()}
+        verdicts = compare(article_figures(project.records), project.reports.figures)
+        quads.extend(corroboration_quads(project.vocab, verdicts, defects))
     quads.extend(bundle_quads())
     return quads
 
