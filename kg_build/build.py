@@ -399,9 +399,8 @@ def quads_of(project: Project) -> list[Quad]:
     quads.extend(reference_quads(ctx, REFERENCE_CSV, project.reference_rows, by_zh, REFERENCE_SOURCE))
     if project.reports is not None:  # the article against other reports
         quads.extend(report_quads(project.vocab, project.reports))
-        defects = {rid: [ctx.defect_iri(d) for d in ids] for rid, ids in ctx.defects_of.items()}
         verdicts = compare(article_figures(project.records), project.reports.figures)
-        quads.extend(corroboration_quads(project.vocab, verdicts, defects))
+        quads.extend(corroboration_quads(project.vocab, verdicts))
     quads.extend(bundle_quads())
     return quads
 

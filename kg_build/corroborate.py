@@ -524,18 +524,16 @@ def report_quads(vocab: Vocabulary, reports: Reports) -> Iterator[tuple]:
             yield (*t, PROVENANCE)
 
 
-def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict],
-                        defects_of: dict[str, list[URIRef]] | None = None) -> Iterator[tuple]:
+def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict]) -> Iterator[tuple]:
     """Each verdict a derived fact ``ztd:fact/corr-<figure>`` naming its figure and comparisons, and
-    each comparison one ``ztd:fact/corr-<figure>/<report figure>``, with its rule. A verdict rests on
-    the defects its article figure rests on (``defects_of``: figure id → defect IRIs)."""
+    each comparison one ``ztd:fact/corr-<figure>/<report figure>``, with its rule. A verdict does not
+    repeat the defects of the article figure it is about: the figure carries them (one hop away)."""
     zt = vocab.zt
     code = vocab.codes["Verdict"]
     derived = vocab.codes["FactStatus"]["derived"]
     for v in verdicts:
         a = minted("fact", v.figure.id)
         c = minted("fact", f"corr-{v.figure.id}")
-        defects = (defects_of or {}).get(v.figure.id, [])
         comparisons = []
         for p in v.pairs:
             g = minted("fact", f"corr-{v.figure.id}/{p.other.id}")
@@ -544,7 +542,7 @@ def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict],
             for t in ((g, RDF.type, zt.Comparison), (g, zt.articleFigure, a), (g, zt.otherFigure, other),
                       (g, zt.verdict, code[p.verdict]), (g, zt.valuesMeet, Literal(p.values_meet))):
                 yield (*t, g)
-            yield from _derived(zt, g, derived, p.why, [a, other], defects)
+            yield from _derived(zt, g, derived, p.why, [a, other])
         for t in ((c, RDF.type, zt.Corroboration), (c, zt.ofFigure, a), (c, zt.verdict, code[v.verdict]),
                   *((c, zt.comparison, g) for g in comparisons)):
             yield (*t, c)
@@ -556,15 +554,13 @@ def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict],
         else:
             how = ("no-other-source: no other report gives the same or a related measure for the same thing "
                    f"(checked against {REPORTS_CSV} through {MEASURES_CSV})")
-        yield from _derived(zt, c, derived, how, [a, *comparisons], defects)
+        yield from _derived(zt, c, derived, how, [a, *comparisons])
 
 
-def _derived(zt, g: URIRef, status: URIRef, how: str, sources: list[URIRef], defects: list[URIRef]) -> Iterator[tuple]:
+def _derived(zt, g: URIRef, status: URIRef, how: str, sources: list[URIRef]) -> Iterator[tuple]:
     yield g, RDF.type, zt.Fact, PROVENANCE
     yield g, zt.curatedIn, Literal(MEASURES_CSV), PROVENANCE
     yield g, zt.status, status, PROVENANCE
     yield g, zt.derivation, Literal(how, lang="en"), PROVENANCE
     for s in sources:
         yield g, PROV.wasDerivedFrom, s, PROVENANCE
-    for d in defects:
-        yield g, zt.restsOnDefect, d, PROVENANCE
