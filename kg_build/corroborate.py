@@ -42,7 +42,7 @@ from kg_build.facts import ID_RE, YEARS, Record, read_csv
 from kg_build.numerals import NumeralError, parse
 from kg_build.vocab import PROVENANCE, ZTD, Vocabulary, minted
 
-__all__ = ["REPORTS_CSV", "MEASURES_CSV", "Measure", "ReportFigure", "ArticleFigure", "Reports", "Range",
+__all__ = ["REPORTS_CSV", "MEASURES_CSV", "Measure", "ReportFigure", "ArticleFigure", "Reports", "Range", "ROUNDED_UNITS",
            "Pair", "Verdict", "VERDICT_ORDER", "load_reports", "read_reports", "article_figures", "value_range",
            "meets", "compare", "report_quads", "corroboration_quads", "verdict_counts"]
 
@@ -78,6 +78,8 @@ RULES = {
     "related-only": "the other report's measure is only related to the article's (similar, not the same "
                     "definition): shown, not judged",
 }
+#: Units whose whole numbers are rounded (99% is 98.5 % to 99.5 %); other whole numbers are exact.
+ROUNDED_UNITS = ("percent", "pp")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -315,21 +317,25 @@ def _plain(d: Decimal) -> str:
     return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f").rstrip("0").rstrip(".")
 
 
-def value_range(value: Decimal, as_stated: str | None, bound: str | None) -> Range:
-    """The range a figure's words allow (DESIGN.md, "The article against other reports").
+def value_range(value: Decimal, as_stated: str | None, bound: str | None, unit: str | None = None) -> Range:
+    """The range a figure's words allow (DESIGN.md, "The article against other reports"); ``unit`` is
+    its unit code (default: a count).
 
     Rounding: a number stands for the amounts that round to it, half a unit of its last written digit
-    either side, the upper end excluded (6.96万 → [69550, 69650), 46亿 → [45.5亿, 46.5亿), 25 → [24.5,
-    25.5), so 25 and 26 do not meet). Bounds: 余/多 → above the number, below the next step of its last non-zero digit
-    (1140余 → (1140, 1150), 2000多 → (2000, 3000), 万余 → (10000, 20000)); 超/以外 → above it; 以上 →
-    it or above; 近/约/左右 → within half a step of its last non-zero digit (近4000 → [3500, 4500]).
+    either side, the upper end excluded (6.96万 → [69550, 69650), 46亿 → [45.5亿, 46.5亿), 72.93% →
+    [72.925, 72.935)); a whole number written out to its last digit, with no multiplier, in a unit that
+    is not a percentage (:data:`ROUNDED_UNITS`), is exact (69640 persons → [69640, 69640]).
+    Bounds: 余/多 → above the number, below the next step of its last non-zero digit (1140余 → (1140,
+    1150), 2000多 → (2000, 3000), 万余 → (10000, 20000)); 超/以外 → above it; 以上 → it or above;
+    近/约/左右 → within half a step of its last non-zero digit (近4000 → [3500, 4500)).
 
     >>> str(value_range(Decimal(99), "99%以上", "at-least")), str(value_range(Decimal(4000), "近4000名", None))
     ('[99, ∞)', '[3500, 4500)')
-    >>> str(value_range(Decimal(10000), "万余人", None)), str(value_range(Decimal("50.52"), None, None))
+    >>> str(value_range(Decimal(10000), "万余人", None)), str(value_range(Decimal("50.52"), None, None, "percent"))
     ('(10000, 20000)', '[50.515, 50.525)')
     """
     digits, multiplier, words = None, Decimal(1), ""
+    unit = unit or "persons"
     if as_stated:
         try:
             n = parse(as_stated)
@@ -353,6 +359,8 @@ def value_range(value: Decimal, as_stated: str | None, bound: str | None) -> Ran
         return Range(value, None, True, False)
     if bound == "about":
         return Range(value - nonzero / 2, value + nonzero / 2, False, True)
+    if written == 1 and unit not in ROUNDED_UNITS and value == value.to_integral_value():
+        return Range(value, value, False, False)  # a count written out in full
     return Range(value - written / 2, value + written / 2, False, True)
 
 
@@ -402,7 +410,7 @@ def _comparable(a: ArticleFigure, r: ReportFigure) -> bool:
 
 
 def _range_of(f: ArticleFigure | ReportFigure) -> Range:
-    return value_range(f.value, f.as_stated, f.bound)
+    return value_range(f.value, f.as_stated, f.bound, f.unit if isinstance(f, ArticleFigure) else f.measure.unit)
 
 
 def _shown(f: ArticleFigure | ReportFigure) -> str:
