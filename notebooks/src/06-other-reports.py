@@ -98,10 +98,10 @@ print("CJK font:", "yes" if cjk else "no (Chinese labels would show as boxes)")
 
 # %%
 CITY = "https://w3id.org/zhaotong-kg/id/division/530600"
-series = g.frame("indicator-series")
-series = series[(series["about"] == CITY) & series["kind"].str.endswith(("Level", "Cumulative"))]
 shown = ["compulsory-consolidation-rate", "gaokao-special-control-rate", "zhongkao-pass-rate",
          "full-time-teachers", "provincial-first-class-high-schools"]
+series = pd.concat([g.frame("indicator-series", indicator=f"ztd:indicator/{key}", about=CITY) for key in shown])
+series = series[series["kind"].str.endswith(("Level", "Cumulative"))]
 STYLE = {"Stated": ("#3182bd", "o"), "Derived": ("#9ecae1", "s"), "Reference": ("#e6550d", "^")}
 
 NO_YEAR = 2026.5  # where a value whose year is not stated (or not certain) is drawn
