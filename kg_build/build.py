@@ -411,6 +411,9 @@ def _summary(project: Project, quads: set[Quad], graph: Graph, audits: dict[str,
                        if p == RDF.type and str(o).startswith(ZT_IRI))
     records = Counter(r.section for r in project.records)
     status = Counter(str(o)[len(ZT_IRI):] for o in graph.objects(None, vocab.zt.status))
+    code = {iri: c for c, iri in vocab.codes.get("Verdict", {}).items()}
+    verdicts = Counter(code[v] for c in graph.subjects(RDF.type, vocab.zt.Corroboration)
+                       for v in graph.objects(c, vocab.zt.verdict))
     return {
         "triples": len(graph),
         "quads": len(quads),
@@ -419,6 +422,7 @@ def _summary(project: Project, quads: set[Quad], graph: Graph, audits: dict[str,
         "records": dict(sorted(records.items())),
         "records_per_file": dict(project.counts),
         "facts_by_status": dict(sorted(status.items())),
+        "verdicts": dict(sorted(verdicts.items())),  # the article's figures against other reports
         "articles": list(project.articles),
         "defects_curated": sum(len(a.curated) for a in audits.values()),
         "defects_detected": sum(len(a.detected) for a in audits.values()),
