@@ -271,3 +271,12 @@ def test_what_the_reports_say_against_the_article(built):
     assert verdict("fig-p16-teachers-added-3y") == ZT.NoOtherSource
     pair = ZTD["fact/corr-fig-p09-education-investment-3y/report-ztdaily-2025-04-24-education-project-investment"]
     assert g.value(pair, ZT.valuesMeet) == Literal(False) and isinstance(pair, URIRef)
+
+
+def test_show_gives_each_figure_its_source_and_verdict(zkg):
+    done = zkg("show", "昭通市")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    teachers = next(line for line in lines if "6.98万人" in line)
+    assert "article" in teachers and "不确定" in teachers                       # the article's, uncertain
+    assert any("6.96万人" in line and "repost-2024-11-13" in line for line in lines)  # the report's, cited
