@@ -15,8 +15,8 @@ from kg_build.manifest import make_manifest
 from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
 from kg_build.serialize import to_nquads, to_trig
 from kg_build.source import CATALOGUE, JOINING_DEFECTS, Article, Finding, confirm, detect, read_catalogue
-from kg_build.triples import (PLACE_COLUMNS, PLACE_KINDS, REFERENCE_COLUMNS, Context, Quad, article_quads,
-                              bundle_quads, record_quads, reference_quads)
+from kg_build.triples import (PLACE_COLUMNS, REFERENCE_FIGURES, Context, Quad, article_quads, bundle_quads,
+                              place_columns, record_quads, reference_quads, reference_value_columns)
 from kg_build.validate import Violation, shacl_violations, undeclared_terms
 from kg_build.vocab import MINTED, PREFIXES, ZT_IRI, Vocabulary, load_vocabulary, minted
 
@@ -141,7 +141,8 @@ def load_project(root: Path) -> Project:
         except OSError as exc:
             raise FactError(REFERENCE_CSV, None, f"cannot be read ({exc.strerror or exc})",
                             "make it a readable file") from None
-        rows = read_csv(REFERENCE_CSV, text, PLACE_COLUMNS)
+        _check_reference_columns(vocab, (root / ONTOLOGY).read_text(encoding="utf-8"))
+        rows = read_csv(REFERENCE_CSV, text, place_columns(vocab))
         _check_reference_rows(rows, records, vocab)
         counts[REFERENCE_CSV] = len(rows)
     reports = load_reports(root, records, vocab)
@@ -224,6 +225,40 @@ def _joinable(records: list[Record]) -> set[tuple[str, int, int]]:
     return pairs
 
 
+def _check_reference_columns(vocab: Vocabulary, ontology_text: str) -> None:
+    """Every column of the reference CSV beyond its name and kind becomes facts, through a data
+    property (``zt:referenceColumn``) or as a figure (``triples.REFERENCE_FIGURES``), and every column
+    the ontology names is one the CSV has; and the ontology gives each word of ``kind`` to one class."""
+    ontology = ONTOLOGY
+
+    def line_of(word: str) -> int | None:  # the ontology's line that gives the word, for the message
+        return next((n for n, text in enumerate(ontology_text.splitlines(), 1) if f'"{word}"' in text), None)
+
+    for column in vocab.reference_columns:
+        if column not in PLACE_COLUMNS:
+            raise FactError(ontology, line_of(column), f"zt:referenceColumn {column!r} is not a column of "
+                            f"{REFERENCE_CSV} ({', '.join(PLACE_COLUMNS)})", "correct the annotation's column name")
+    seen: dict[str, URIRef] = {}
+    for cls, word in sorted(vocab.graph.subject_objects(vocab.zt.referenceKind)):
+        if str(word) in seen and seen[str(word)] != cls:
+            raise FactError(ontology, line_of(str(word)), f"zt:referenceKind {str(word)!r} is given to two classes "
+                            f"({seen[str(word)].n3(vocab.graph.namespace_manager)} and "
+                            f"{cls.n3(vocab.graph.namespace_manager)})", "give each word to one class")
+        seen[str(word)] = cls
+    valued = set(reference_value_columns(vocab))
+    for column in PLACE_COLUMNS:
+        if column not in valued and column not in ("name_zh", "name_en", "kind"):
+            raise FactError(ontology, None, f"column {column} of {REFERENCE_CSV} would become no fact",
+                            f'give the data property it fills zt:referenceColumn "{column}" (or add it to '
+                            f"kg_build.triples.REFERENCE_FIGURES)")
+        if column in vocab.reference_columns and column in REFERENCE_FIGURES:
+            raise FactError(ontology, None, f"column {column} of {REFERENCE_CSV} is both a data property's "
+                            "zt:referenceColumn and a figure", "keep one of them")
+    if not vocab.reference_kinds:
+        raise FactError(ontology, None, f"no class has a zt:referenceKind, so no row of {REFERENCE_CSV} has a "
+                        "known kind", 'annotate the classes, e.g. zt:County zt:referenceKind "county"')
+
+
 def _check_reference_rows(rows: list[tuple[int, dict[str, str]]], records: list[Record],
                           vocab: Vocabulary) -> None:
     """Each row that carries values meets exactly one entity by its zh label, of the row's kind."""
@@ -243,18 +278,19 @@ def _check_reference_rows(rows: list[tuple[int, dict[str, str]]], records: list[
             raise FactError(REFERENCE_CSV, line, f"{name} is the zh label of {len(matches)} entities "
                             f"({', '.join(r.id for r in matches)})", "give each entity its own zh label")
         if not matches:
-            if any(row.get(c) for c in REFERENCE_COLUMNS):
+            if any(row.get(c) for c in reference_value_columns(vocab)):
                 raise FactError(REFERENCE_CSV, line, f"the row of {name} has values but no entity has the zh "
                                 f"label {name}, so they would be lost",
                                 "declare the entity (facts/reference/), or correct name_zh")
             continue
         word = row["kind"].split(" (", 1)[0]
-        expected = vocab.classes.get(PLACE_KINDS[word])
+        kind_class = vocab.reference_kinds[word]  # read_csv admitted only these words
+        expected = vocab.classes.get(kind_class)
         actual = vocab.classes.get(matches[0]["class"])
         if expected is None or actual is None or not vocab.is_subclass(actual, expected):
             raise FactError(REFERENCE_CSV, line, f"the row of {name} is a {word} but entity {matches[0].id} "
                             f"is a {matches[0]['class']}", f"correct the kind, or the entity's class "
-                            f"(a {word} is a {PLACE_KINDS[word]})")
+                            f"(a {word} is a {kind_class}: zt:referenceKind in ontology/zhaotong.ttl)")
 
 
 def check_nothing_lost(previous: Mapping[str, int], current: Mapping[str, int], manifest: str) -> None:

@@ -47,11 +47,12 @@ PATTERNS = {
     "sha256": (r"[0-9a-f]{64}", "64 lower-case hex digits, e.g. the output of sha256sum"),
 }
 
+FieldType = str | tuple[str, ...]
 # field name -> (type, required). Types: str, int, year, number, ints (int or list of ints), strs, id,
 # derivation, or a tuple of the allowed values.
 PROVENANCE = {"article": ("id", False), "para": ("ints", False), "quote": ("str", False),
               "source": ("id", False), "derived": ("derivation", False), "note": ("str", False)}
-SECTIONS: dict[str, dict[str, tuple[str, bool]]] = {
+SECTIONS: dict[str, dict[str, tuple[FieldType, bool]]] = {
     "entities": {"id": ("id", True), "class": ("str", True), "zh": ("str", True), "en": ("str", True),
                  "en_basis": (("translation", "reference", "article", "constructed"), True),
                  "zh_basis": (("article", "constructed"), False), "alt_zh": ("strs", False), "description_en": ("str", False),
@@ -216,6 +217,7 @@ def check_number(value: Any) -> str | None:
     if number == 0:
         return None
     sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)  # a finite number's exponent (not 'n', 'N' or 'F')
     if len(digits) > MAX_SIGNIFICANT_DIGITS:
         return f"has {len(digits)} significant digits (at most {MAX_SIGNIFICANT_DIGITS} are carried exactly)"
     if number.adjusted() >= MAX_INTEGER_DIGITS:
@@ -296,7 +298,7 @@ def _check_events(path: str, text: str) -> None:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=StrictLoader):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
                 raise FactError(path, line, "YAML anchors and aliases (&name, *name) are not allowed",
                                 "write the value out in full")
@@ -541,8 +543,8 @@ def read_csv(path: str, text: str,
     text = text.removeprefix("\ufeff")
     bad = BAD_CHARACTER.search(text.replace("\r\n", "\n"))
     if bad:
-        line = text.count("\n", 0, text.find(bad.group())) + 1
-        raise FactError(path, line, f"control character or lone surrogate U+{ord(bad.group()):04X}",
+        bad_line = text.count("\n", 0, text.find(bad.group())) + 1
+        raise FactError(path, bad_line, f"control character or lone surrogate U+{ord(bad.group()):04X}",
                         "remove it (write only printable text)")
     lines = text.split("\n")
     rows: list[tuple[int, dict[str, str]]] = []

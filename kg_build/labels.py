@@ -1,35 +1,47 @@
 """The convention for English labels (DESIGN.md, "English labels"), as one function.
 
-A label is either a **name** in Title Case or a **description** in lower case (the Wikidata rule):
+A label is either a **name** in Title Case or a **description** in lower case (the Wikidata rule).
+Which classes take which form, the type word a division's label ends with and the classes whose
+labels are proper nouns are the ontology's (``zt:labelForm``, ``zt:labelTypeWord``,
+``zt:labelProperNoun``), read into :class:`LabelRules`:
 
->>> label_problem("Zhaotong No.1 Middle School", "SeniorHighSchool", "reference")
->>> label_problem("investment in education", "Indicator", "translation")
->>> label_problem("Investment in education", "Indicator", "translation")
+>>> rules = LabelRules(forms={"SeniorHighSchool": "name", "CountyLevelCity": "name", "Indicator": "description"},
+...                    type_words={"CountyLevelCity": "City"}, proper_nouns=frozenset({"CountyLevelCity"}))
+>>> label_problem("Zhaotong No.1 Middle School", "SeniorHighSchool", "reference", rules)
+>>> label_problem("investment in education", "Indicator", "translation", rules)
+>>> label_problem("Investment in education", "Indicator", "translation", rules)
 "a description starts with a lower-case letter unless its first word is a proper noun: 'Investment'"
->>> label_problem("Shuifu", "CountyLevelCity", "reference")
+>>> label_problem("Shuifu", "CountyLevelCity", "reference", rules)
 "an administrative division's label ends with its type word 'City'"
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-__all__ = ["NAME_CLASSES", "DESCRIPTION_CLASSES", "SMALL_WORDS", "DIVISION_TYPE_WORDS", "label_form",
-           "label_problem", "name_words", "PROPER_NOUN_CLASSES"]
+from kg_build.vocab import Vocabulary
 
-# Classes whose members are always named things: their labels are names, in Title Case.
-NAME_CLASSES = frozenset({
-    "Person", "School", "Kindergarten", "PrimarySchool", "NineYearSchool", "MiddleSchool", "SeniorHighSchool",
-    "VocationalSchool", "Province", "PrefectureLevelCity", "District", "County", "CountyLevelCity",
-    "GovernmentBody", "PartyBody", "PublicInstitution", "Document", "Performance", "FinancialProduct",
-    "Building", "ResidentialCompound", "Park",
-})
-# Classes whose members are never named things: their labels are descriptions, in lower case.
-DESCRIPTION_CLASSES = frozenset({"Indicator"})
-# An administrative division's label ends with its type word, as the reference gives "Zhaoyang District".
-DIVISION_TYPE_WORDS = {"Province": "Province", "PrefectureLevelCity": "City", "District": "District",
-                       "County": "County", "CountyLevelCity": "City"}
+__all__ = ["LabelRules", "SMALL_WORDS", "label_form", "label_problem", "name_words"]
+
+
+@dataclass(frozen=True)
+class LabelRules:
+    """What the ontology says about English labels, by class local name (subclasses included)."""
+
+    forms: Mapping[str, str] = field(default_factory=dict)         # "name" | "description" (zt:labelForm)
+    type_words: Mapping[str, str] = field(default_factory=dict)    # a division's type word (zt:labelTypeWord)
+    proper_nouns: frozenset[str] = frozenset()                     # zt:labelProperNoun true
+
+    @classmethod
+    def of(cls, vocab: Vocabulary) -> LabelRules:
+        zt = vocab.zt
+        return cls(forms=vocab.class_annotation(zt.labelForm), type_words=vocab.class_annotation(zt.labelTypeWord),
+                   proper_nouns=frozenset(c for c, v in vocab.class_annotation(zt.labelProperNoun).items()
+                                          if v == "true"))
+
+
 # Words in lower case inside a name (not as its first word, nor as the first word of a quotation).
 SMALL_WORDS = frozenset("a an the of and or for in on at to with by from among as via".split())
 
@@ -37,13 +49,12 @@ _GLOSS = re.compile(r"\([^()]*\)")        # a parenthesised gloss is not part of
 _OPENERS = "\"'“‘《(["
 
 
-def label_form(cls: str, en_basis: str) -> str | None:
+def label_form(cls: str, en_basis: str, rules: LabelRules) -> str | None:
     """``"name"``, ``"description"``, or ``None`` when the class allows either (the label shows which)."""
-    if cls in DESCRIPTION_CLASSES or en_basis == "constructed":
+    form = rules.forms.get(cls)
+    if form == "description" or en_basis == "constructed":
         return "description"
-    if cls in NAME_CLASSES:
-        return "name"
-    return None
+    return form
 
 
 def _title_case_problem(label: str) -> str | None:
@@ -74,36 +85,33 @@ def _description_problem(label: str, names: Iterable[str]) -> str | None:
     return f"a description starts with a lower-case letter unless its first word is a proper noun: {bare!r}"
 
 
-# Classes whose labels are proper nouns a description may begin with ("Zhaotong central urban area").
-PROPER_NOUN_CLASSES = frozenset(DIVISION_TYPE_WORDS) | {"Person"}
-
-
 def _words(label: str) -> list[str]:
     """The words of a label outside glosses, without the punctuation around them."""
     bare = (re.sub(r"\W+$", "", w.lstrip(_OPENERS)) for w in _GLOSS.sub(" ", label).split())
     return [w for w in bare if w]
 
 
-def name_words(labels: Iterable[tuple[str, str, str]]) -> frozenset[str]:
-    """The words of the places' and people's names: (label, class, en_basis) triples."""
-    words = set()
+def name_words(labels: Iterable[tuple[str, str, str]], rules: LabelRules) -> frozenset[str]:
+    """The words of the proper nouns (divisions', people's labels): (label, class, en_basis) triples."""
+    words: set[str] = set()
     for label, cls, _basis in labels:
-        if cls in PROPER_NOUN_CLASSES:
+        if cls in rules.proper_nouns:
             words.update(re.sub(r"\W+$", "", w.lstrip(_OPENERS)) for w in label.split() if w.lstrip(_OPENERS)[:1].isupper())
     return frozenset(words)
 
 
-def label_problem(label: str, cls: str, en_basis: str, names: Iterable[str] = ()) -> str | None:
+def label_problem(label: str, cls: str, en_basis: str, rules: LabelRules,
+                  names: Iterable[str] = ()) -> str | None:
     """What is wrong with an entity's English label under the convention, or ``None``.
 
     ``names`` are the words that may begin a description (proper nouns: :func:`name_words`).
     """
     if label != label.strip() or "  " in label or not label:
         return "a label has no leading, trailing or double spaces"
-    type_word = DIVISION_TYPE_WORDS.get(cls)
+    type_word = rules.type_words.get(cls)
     if type_word and not label.endswith(" " + type_word):
         return f"an administrative division's label ends with its type word {type_word!r}"
-    form = label_form(cls, en_basis)
+    form = label_form(cls, en_basis, rules)
     if form == "name":
         return _title_case_problem(label)
     if form == "description":

@@ -22,8 +22,7 @@ from kg_build.source import CATALOGUE, Article
 from kg_build.vocab import PROVENANCE, ZTD, PREFIXES, Vocabulary, minted
 
 __all__ = ["Context", "Quad", "PROVENANCE", "article_quads", "bundle_quads", "record_quads", "reference_quads",
-           "REFERENCE_COLUMNS",
-           "PLACE_KINDS", "PLACE_COLUMNS"]
+           "REFERENCE_FIGURES", "PLACE_COLUMNS", "place_columns", "reference_value_columns"]
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]  # the fourth term names the graph
@@ -293,24 +292,14 @@ def _mention(ctx: Context, rec: Record) -> Iterator[Triple]:
 _EMITTERS = {"entities": _entity, "mentions": _mention, "relations": _relation, "posts": _post, "memberships": _membership,
              "figures": _figure, "sources": _source, "defects": _defect}
 
-# The kinds of place a row of the reference CSV describes (column ``kind``), each with the ontology
-# class that the entity it attaches to must belong to: a row's values become facts about the entity
-# whose zh label is the row's name_zh, so a county row must meet a County. A kind may add a note in
-# parentheses ("school (senior high)"); the word before it is what is checked.
-PLACE_KINDS: dict[str, str] = {
-    "province": "Province",
-    "prefecture-level city": "PrefectureLevelCity",
-    "district": "District",
-    "county": "County",
-    "county-level city": "CountyLevelCity",
-    "school": "School",
-    "university": "School",
-}
-# The reference CSV's columns: (type, required); types as in kg_build.facts.CSV_TYPES.
-PLACE_COLUMNS = {
+# The reference CSV's columns and the form of their cells: (type, required), types as in
+# kg_build.facts.CSV_TYPES. Which words the column ``kind`` may hold, and the class each names, is
+# the ontology's (``zt:referenceKind``, :func:`place_columns`); so is which data property a column
+# of values fills (``zt:referenceColumn``).
+PLACE_COLUMNS: dict[str, tuple[str, bool]] = {
     "name_zh": ("text", True),
     "name_en": ("text", True),
-    "kind": (PLACE_KINDS, True),
+    "kind": ("text", True),
     "admin_code": ("division-code", False),
     "wikidata_qid": ("wikidata-id", False),
     "geonames_id": ("count", False),
@@ -318,14 +307,24 @@ PLACE_COLUMNS = {
     "population_2020": ("count", False),
 }
 
-# How the reference CSV's columns become facts: a data property, or a figure with its indicator and unit.
-REFERENCE_COLUMNS = {
-    "admin_code": ("divisionCode", None),
-    "wikidata_qid": ("wikidataId", None),
-    "geonames_id": ("geonamesId", None),
-    "area_km2": (None, ("indicator/land-area", "km2", None)),
-    "population_2020": (None, ("indicator/population", "persons", 2020)),
+# The columns that are figures: the indicator (an entity of facts/reference/sources.yaml), the unit
+# code and the year they give. This one table stays here: indicator ids are data, not ontology terms,
+# and the CSV is a copy of a shared file that we do not edit, so it cannot carry them in its header.
+REFERENCE_FIGURES: dict[str, tuple[str, str, int | None]] = {
+    "area_km2": ("indicator/land-area", "km2", None),
+    "population_2020": ("indicator/population", "persons", 2020),
 }
+
+
+def place_columns(vocab: Vocabulary) -> dict[str, tuple[str | dict[str, str], bool]]:
+    """:data:`PLACE_COLUMNS` with the words of ``kind`` the ontology declares (``zt:referenceKind``)."""
+    return {**PLACE_COLUMNS, "kind": (vocab.reference_kinds, True)}
+
+
+def reference_value_columns(vocab: Vocabulary) -> list[str]:
+    """The columns whose cells become facts: the data properties' and the figures', in CSV order."""
+    values = set(vocab.reference_columns) | set(REFERENCE_FIGURES)
+    return [c for c in PLACE_COLUMNS if c in values]
 
 
 def reference_quads(ctx: Context, path: str, rows: list[tuple[int, dict[str, str]]],
@@ -342,16 +341,17 @@ def reference_quads(ctx: Context, path: str, rows: list[tuple[int, dict[str, str
             continue
         e = ZTD[entity_id]
         slug = entity_id.replace("/", "-")
-        for column, (prop, figure) in REFERENCE_COLUMNS.items():
+        for column in reference_value_columns(ctx.vocab):
             raw = row.get(column, "")
             if not raw:
                 continue
+            prop, figure = ctx.vocab.reference_columns.get(column), REFERENCE_FIGURES.get(column)
             rec = Record("figures" if figure else "relations", {"id": f"ref-{slug}-{column.replace('_', '-')}",
                                                                   "source": source_id}, path, line)
             g = minted("fact", rec.id)
             if prop:
-                yield e, zt[prop], Literal(raw), g
-                if column == "wikidata_qid":
+                yield e, prop, Literal(raw), g
+                if prop == zt.wikidataId:
                     yield e, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{raw}"), g
             else:
                 indicator, unit, year = figure

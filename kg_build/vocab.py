@@ -62,6 +62,40 @@ class Vocabulary:
             return iri if iri in self.declared and iri not in self.classes.values() else None
         return self.properties.get(name)
 
+    def class_annotation(self, prop: URIRef) -> dict[str, str]:
+        """Every zt class (local name) with the value of the annotation ``prop`` it has or inherits:
+        its own, else the nearest superclass's (breadth first up ``rdfs:subClassOf``; classes at the
+        same distance are taken in name order). Classes that reach none are left out.
+
+        >>> v = load_vocabulary(Graph().parse(data=_EXAMPLE, format="turtle"))
+        >>> v.class_annotation(v.zt.labelForm)
+        {'County': 'name', 'Division': 'name'}
+        """
+        out: dict[str, str] = {}
+        for name, cls in self.classes.items():
+            level, seen = [cls], {cls}
+            while level:
+                found = sorted((str(c), str(v)) for c in level for v in self.graph.objects(c, prop))
+                if found:
+                    out[name] = found[0][1]
+                    break
+                level = sorted({s for c in level for s in self.graph.objects(c, RDFS.subClassOf)
+                                if isinstance(s, URIRef) and s not in seen}, key=str)
+                seen.update(level)
+        return dict(sorted(out.items()))
+
+    @property
+    def reference_kinds(self) -> dict[str, str]:
+        """The words of the reference CSV's column ``kind`` (``zt:referenceKind``), each with the
+        local name of the class a row of that kind must meet."""
+        return dict(sorted((str(word), str(c)[len(ZT_IRI):])
+                           for c, word in self.graph.subject_objects(self.zt.referenceKind)))
+
+    @property
+    def reference_columns(self) -> dict[str, URIRef]:
+        """The reference CSV's columns that are values of a data property (``zt:referenceColumn``)."""
+        return dict(sorted((str(col), p) for p, col in self.graph.subject_objects(self.zt.referenceColumn)))
+
     def is_subclass(self, cls: URIRef, ancestor: URIRef) -> bool:
         seen, todo = set(), [cls]
         while todo:
@@ -72,6 +106,14 @@ class Vocabulary:
                 seen.add(c)
                 todo.extend(o for o in self.graph.objects(c, RDFS.subClassOf) if isinstance(o, URIRef))
         return False
+
+
+_EXAMPLE = """
+@prefix zt: <https://w3id.org/zhaotong-kg/ontology#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+zt:labelForm a owl:AnnotationProperty . zt:Division a owl:Class ; zt:labelForm "name" .
+zt:County a owl:Class ; rdfs:subClassOf zt:Division . zt:Area a owl:Class .
+"""
 
 
 def load_vocabulary(source: Path | Graph) -> Vocabulary:

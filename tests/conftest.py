@@ -7,17 +7,27 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # Test files that start servers, browsers, kernels, many threads or many `zkg` processes: the slow
-# tier. `pytest -m "not slow"` runs the rest, in-process, for a quick loop while editing; CI runs all.
+# tier. `pytest -m "not slow"` runs the rest, in-process, for a quick loop while editing (under 30 s on two
+# cores); CI runs all. A single slow test in a quick file says so itself with @pytest.mark.slow.
 SLOW_FILES = {"test_serve.py", "test_server.py", "test_viz_browser.py", "test_notebooks.py", "test_load.py",
               "test_examples.py", "test_safety.py", "test_fuzz_facts.py", "test_guard.py", "test_alliances.py",
               "test_ask_by_name.py", "test_lint.py", "test_curating.py", "test_bad_input.py", "test_ontology.py",
               "test_network.py", "test_sources.py", "test_audit_fixes.py"}
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Under exactly ``-m "not slow"``, do not even import the slow files (their imports — Playwright,
+    Hypothesis, Jupyter — cost seconds of a quick run); any other selection collects them."""
+    if config.getoption("markexpr", "") == "not slow" and collection_path.name in SLOW_FILES:
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,15 +94,20 @@ def scratch_project(tmp_path) -> Path:
     return tmp_path
 
 
-def run_zkg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line in a child process (so tracebacks and exit codes are real)."""
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=600)
+def run_zkg(*args: str, cwd: Path | None = None, stdin: str | None = None, timeout: float = 300,
+            text: bool = True, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess:
+    """Run the real command line in a child process (so tracebacks, exit codes and stderr are real).
+
+    ``cwd`` defaults to the checkout; ``stdin`` is piped in; ``text=False`` gives bytes (a BOM, say);
+    ``stdout`` may be an open file, for output too big to hold."""
+    return subprocess.run([sys.executable, "-m", "zkg", *args], stdout=stdout, stderr=subprocess.PIPE, text=text,
+                          input=stdin, cwd=cwd or ROOT, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
 def zkg():
-    """The ``run_zkg`` function: ``zkg("build", "--out", d)`` → CompletedProcess."""
+    """The one way tests run the command line, :func:`run_zkg`: ``zkg("build", "--out", d)`` →
+    CompletedProcess."""
     return run_zkg
 
 

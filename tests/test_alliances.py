@@ -3,8 +3,6 @@ exports (parsed back with networkx) and the notebook helpers, on the committed r
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -28,11 +26,6 @@ NO1, ZX, YTH = D + "alliance/zhaotong-no1", D + "alliance/zhenxiong-ynnu", D + "
 @pytest.fixture(scope="module")
 def R() -> nx.MultiDiGraph:
     return net.load_network(GRAPH, ONTO)
-
-
-def _zkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
 
 
 # --------------------------------------------------------------------------- loading and labels
@@ -139,9 +132,9 @@ def test_alliance_layout_and_colours(R):
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_export_defaults_to_the_alliances_view_laid_out_and_coloured(R, tmp_path, fmt):
+def test_export_defaults_to_the_alliances_view_laid_out_and_coloured(R, tmp_path, fmt, zkg):
     out = tmp_path / f"a.{fmt}"
-    proc = _zkg("network", "--graph-dir", str(GRAPH), "--ontology", str(ONTO), "--export", fmt, "-o", str(out))
+    proc = zkg("network", "--graph-dir", str(GRAPH), "--ontology", str(ONTO), "--export", fmt, "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "view alliances" in proc.stderr
     back = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(out)
@@ -161,11 +154,11 @@ def test_export_defaults_to_the_alliances_view_laid_out_and_coloured(R, tmp_path
     assert sum(1 for _, k in back.nodes(data="kind") if k == net.UNSTATED) == 2
 
 
-def test_export_of_another_view_has_seeded_positions(tmp_path):
+def test_export_of_another_view_has_seeded_positions(tmp_path, zkg):
     def positions(seed: int, name: str) -> dict:
         out = tmp_path / name
-        proc = _zkg("network", "--graph-dir", str(GRAPH), "--ontology", str(ONTO), "--view", "school-network",
-                    "--export", "gexf", "--seed", str(seed), "-o", str(out))
+        proc = zkg("network", "--graph-dir", str(GRAPH), "--ontology", str(ONTO), "--view", "school-network",
+                   "--export", "gexf", "--seed", str(seed), "-o", str(out))
         assert proc.returncode == 0, proc.stderr
         return {n: (d["viz"]["position"]["x"], d["viz"]["position"]["y"]) for n, d in nx.read_gexf(out).nodes(data=True)}
 

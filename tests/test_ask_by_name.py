@@ -32,11 +32,6 @@ ZT = "https://w3id.org/zhaotong-kg/ontology#"
 CATALOGUE = Catalogue.from_texts(read_queries(ROOT / "queries"))
 
 
-def zkg(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=cwd,
-                          input=stdin, timeout=300)
-
-
 def one_error_line(done: subprocess.CompletedProcess) -> str:
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
@@ -52,7 +47,7 @@ def g():
 # --------------------------------------------------------------------------- 1. names
 
 
-def test_the_newcomers_question_without_an_iri():
+def test_the_newcomers_question_without_an_iri(zkg):
     done = zkg("query", "alliance-counties", "--param", "alliance=昭通一中", "-f", "csv")
     assert done.returncode == 0, done.stderr
     rows = list(pd.read_csv(io.StringIO(done.stdout))["placeZh"])
@@ -66,7 +61,7 @@ def test_the_newcomers_question_without_an_iri():
 
 @pytest.mark.parametrize("name", ["昭通市第一中学", "Zhaotong No.1 Middle School", "zhaotong no.1  middle school",
                                   "ztd:school/zhaotong-no1", f"<{D}school/zhaotong-no1>", "school/zhaotong-no1"])
-def test_a_school_by_any_of_its_names(name):
+def test_a_school_by_any_of_its_names(name, zkg):
     done = zkg("query", "school-figures", "--param", f"school={name}", "-f", "jsonl")
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
@@ -80,7 +75,7 @@ def test_names_on_the_api_and_on_rdflib(g):
     assert g.ask("posts", role="校长") == g.ask("posts", role="zt:Principal") != []
 
 
-def test_ambiguous_name_lists_the_candidates_with_their_class():
+def test_ambiguous_name_lists_the_candidates_with_their_class(zkg):
     done = zkg("query", "entity-facts", "--param", "entity=联盟")
     assert done.returncode == 1
     line = one_error_line(done)
@@ -89,13 +84,13 @@ def test_ambiguous_name_lists_the_candidates_with_their_class():
     assert "zt:TeachingResearchAlliance" in line and "zt:Event" in line
 
 
-def test_unknown_name_suggests_the_closest():
+def test_unknown_name_suggests_the_closest(zkg):
     done = zkg("query", "entity-facts", "--param", "entity=周世璧")
     assert done.returncode == 1
     assert "周世碧 (ztd:person/zhou-shibi)" in one_error_line(done)
 
 
-def test_a_name_of_the_wrong_class_is_refused():
+def test_a_name_of_the_wrong_class_is_refused(zkg):
     done = zkg("query", "alliance-counties", "--param", "alliance=周世碧")
     assert done.returncode == 1
     assert "is not a zt:TeachingResearchAlliance" in one_error_line(done)
@@ -128,7 +123,7 @@ def test_one_query_resolves_every_name_of_a_command():
     assert len(calls) == 1
 
 
-def test_network_path_and_search_take_names():
+def test_network_path_and_search_take_names(zkg):
     done = zkg("network", "path", "李正响", "昭通一中", "-f", "csv")
     assert done.returncode == 0, done.stderr
     rows = [line.split(",") for line in done.stdout.splitlines()[1:] if line]
@@ -137,13 +132,13 @@ def test_network_path_and_search_take_names():
     assert done.returncode == 1 and re.search(r"names \d+ entities", one_error_line(done))
 
 
-def test_network_path_names_the_isolated_end():
+def test_network_path_names_the_isolated_end(zkg):
     done = zkg("network", "path", "李正响", "周世碧")
     assert done.returncode == 1
     assert "周世碧 is linked only to 昭通市教育体育局" in one_error_line(done)
 
 
-def test_central_says_when_every_score_is_zero():
+def test_central_says_when_every_score_is_zero(zkg):
     done = zkg("network", "--view", "people", "central", "--kind", "person", "-k", "3")
     assert done.returncode == 0 and "every betweenness shown is 0" in done.stderr
     done = zkg("network", "--view", "people", "central", "-k", "3", "-f", "csv")
@@ -154,7 +149,7 @@ def test_central_says_when_every_score_is_zero():
 # --------------------------------------------------------------------------- search, show, paragraph
 
 
-def test_search_ranks_exact_first_and_gives_class_and_iri():
+def test_search_ranks_exact_first_and_gives_class_and_iri(zkg):
     done = zkg("search", "昭通市第一中学", "-f", "records")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
@@ -167,7 +162,7 @@ def test_search_ranks_exact_first_and_gives_class_and_iri():
     assert zkg("search", "没有这个名字").returncode == 1
 
 
-def test_show_gives_figures_and_defects():
+def test_show_gives_figures_and_defects(zkg):
     done = zkg("show", "昭通一中")
     assert done.returncode == 0, done.stderr
     for words in ("昭通市第一中学", "also called: ", "昭通一中", "Figures", "90.53%", "高考特控上线率",
@@ -175,7 +170,7 @@ def test_show_gives_figures_and_defects():
         assert words in done.stdout, words
 
 
-def test_paragraph_prints_the_text_and_the_facts_citing_it():
+def test_paragraph_prints_the_text_and_the_facts_citing_it(zkg):
     done = zkg("paragraph", "16")
     assert done.returncode == 0, done.stderr
     assert "累计补充教师3561人" in done.stdout and "ztd:fact/fig-p16-teachers-added-3y" in done.stdout
@@ -186,7 +181,7 @@ def test_paragraph_prints_the_text_and_the_facts_citing_it():
 # --------------------------------------------------------------------------- ad-hoc prefixes
 
 
-def test_adhoc_queries_get_the_project_prefixes():
+def test_adhoc_queries_get_the_project_prefixes(zkg):
     done = zkg("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s a zt:SeniorHighSchool ; skos:altLabel ?a }",
                "-f", "csv")
     assert done.returncode == 0, done.stderr and done.stdout.splitlines()[1] == "2"
@@ -201,7 +196,7 @@ def test_adhoc_queries_get_the_project_prefixes():
     ("SELECT * WHERE { ?s ?p }", "line 1, column 25"),
     ("SELECT * WHERE {\n  ?s a zt:X ;\n  FILTR(?s) }", "line 3, column 11 (near ') }')"),
 ])
-def test_syntax_errors_name_the_place_in_the_text_as_written(text, where):
+def test_syntax_errors_name_the_place_in_the_text_as_written(text, where, zkg):
     done = zkg("query", "-e", text)
     assert done.returncode == 1 and where in one_error_line(done)
 
@@ -209,7 +204,7 @@ def test_syntax_errors_name_the_place_in_the_text_as_written(text, where):
 # --------------------------------------------------------------------------- 2. data that loads
 
 
-def test_all_as_one_json_document_and_as_json_lines():
+def test_all_as_one_json_document_and_as_json_lines(zkg):
     done = zkg("query", "--all", "-f", "json")
     assert done.returncode == 0, done.stderr
     answers = json.loads(done.stdout)
@@ -222,7 +217,7 @@ def test_all_as_one_json_document_and_as_json_lines():
     assert set(frame["question"]) == set(CATALOGUE.questions)
 
 
-def test_all_as_csv_to_stdout_is_refused_and_out_dir_writes_one_file_each(tmp_path):
+def test_all_as_csv_to_stdout_is_refused_and_out_dir_writes_one_file_each(tmp_path, zkg):
     done = zkg("query", "--all", "-f", "csv")
     assert done.returncode == 2 and "--out-dir" in done.stderr
     done = zkg("query", "--all", "-f", "csv", "--out-dir", str(tmp_path / "answers"))
@@ -232,7 +227,7 @@ def test_all_as_csv_to_stdout_is_refused_and_out_dir_writes_one_file_each(tmp_pa
     assert pd.read_csv(tmp_path / "answers" / "investment.csv")["value"].dtype.kind in "if"
 
 
-def test_records_and_jsonl_load_as_rows_with_numbers():
+def test_records_and_jsonl_load_as_rows_with_numbers(zkg):
     done = zkg("query", "investment", "-f", "records")
     rows = json.loads(done.stdout)
     assert rows[0]["value"] == 6026000000 and isinstance(rows[0]["paragraph"], int)
@@ -243,15 +238,14 @@ def test_records_and_jsonl_load_as_rows_with_numbers():
     assert json.loads(jl[0])["value2025"] == pytest.approx(74.48) or all(json.loads(x)["value2025"] for x in jl)
 
 
-def test_json_is_valid_and_lossless():
+def test_json_is_valid_and_lossless(zkg):
     done = zkg("query", "alliance-counties", "-f", "json")
     data = json.loads(done.stdout)
     assert data["results"]["bindings"][0]["allianceZh"]["xml:lang"] == "zh"
 
 
-def test_bom_for_excel_and_only_for_csv_tsv():
-    done = subprocess.run([sys.executable, "-m", "zkg", "query", "investment", "-f", "csv", "--bom"],
-                          capture_output=True, cwd=ROOT, timeout=300)
+def test_bom_for_excel_and_only_for_csv_tsv(zkg):
+    done = zkg("query", "investment", "-f", "csv", "--bom", text=False)
     assert done.returncode == 0 and done.stdout.startswith("\ufeff".encode("utf-8"))
     frame = pd.read_csv(io.BytesIO(done.stdout), encoding="utf-8-sig")
     assert list(frame.columns)[0] == "value" and "教育投入资金" in set(frame["indicatorZh"])
@@ -289,7 +283,7 @@ def test_frame_gives_numbers():
     df.set_index("fact")["value"].plot.bar()  # "no numeric data to plot" before
 
 
-def test_construct_and_describe_print_rdf():
+def test_construct_and_describe_print_rdf(zkg):
     import rdflib
 
     text = "DESCRIBE ?p WHERE { ?p rdfs:label \"周世碧\"@zh }"
@@ -303,7 +297,7 @@ def test_construct_and_describe_print_rdf():
     assert zkg("query", "counties", "-f", "nt").returncode == 2
 
 
-def test_list_as_json():
+def test_list_as_json(zkg):
     done = zkg("query", "--list", "-f", "json")
     listed = json.loads(done.stdout)
     assert [q["name"] for q in listed] == list(CATALOGUE.questions)
@@ -311,7 +305,7 @@ def test_list_as_json():
     assert counties["params"][0]["class"] == ZT + "TeachingResearchAlliance"
 
 
-def test_tables_cut_long_text_right_align_numbers_and_read_well():
+def test_tables_cut_long_text_right_align_numbers_and_read_well(zkg):
     done = zkg("query", "fact-words")
     lines = done.stdout.splitlines()
     assert lines[0].split("  ")[0] == "fact" and "paragraph text" in lines[0]
@@ -328,7 +322,7 @@ def test_tables_cut_long_text_right_align_numbers_and_read_well():
 # --------------------------------------------------------------------------- one prefix table, quiet install
 
 
-def test_one_prefix_table_light_to_import():
+def test_one_prefix_table_light_to_import(zkg):
     import kg_build.vocab
     import zkg.prefixes
     import zkg.values
@@ -350,7 +344,7 @@ def test_the_package_builds_without_setuptools_warnings_and_ships_the_template(t
     assert "zkg/templates/network.html" in zipfile.ZipFile(wheel).namelist()
 
 
-def test_what_did_zhou_shibi_say_by_name_alone():
+def test_what_did_zhou_shibi_say_by_name_alone(zkg):
     """The newcomer's second question: zkg show 周世碧 lists the paragraphs whose words name him
     (where he speaks), and zkg paragraph prints one of them whole."""
     done = zkg("show", "周世碧")

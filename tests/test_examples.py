@@ -26,7 +26,7 @@ import click
 import pytest
 import yaml
 
-from zkg.cli import cli
+from zkg.cli import all_commands, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -64,7 +64,7 @@ def help_examples() -> list[str]:
         for sub in getattr(command, "commands", {}).values():
             walk(sub)
 
-    for command in cli.commands.values():
+    for command in all_commands().values():
         walk(command)
     walk(cli)
     return found

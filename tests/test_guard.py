@@ -36,11 +36,6 @@ FIXTURE = ROOT / "tests" / "fixtures" / "query_graph"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def run_zkg(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=timeout)
-
-
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """A SPARQL-looking listener that counts the requests it gets (it must get none)."""
 
@@ -107,8 +102,8 @@ def test_service_is_refused_before_the_endpoint_is_asked(listener):
     assert listener.hits == []
 
 
-def test_service_on_the_command_line_is_one_line_and_reaches_nothing(listener):
-    done = run_zkg("query", "--graph-dir", str(FIXTURE), "-e", SERVICE_FORMS[1].format(url=_url(listener)))
+def test_service_on_the_command_line_is_one_line_and_reaches_nothing(listener, zkg):
+    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", SERVICE_FORMS[1].format(url=_url(listener)))
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "SERVICE" in done.stderr
     assert listener.hits == []
 
@@ -160,8 +155,8 @@ def test_not_text_is_refused(value):
 
 
 @pytest.mark.parametrize("text", [" ", "SELECT ?x WHERE { ?x ?y }"])
-def test_cli_odd_text_one_line(text):
-    done = run_zkg("query", "--graph-dir", str(FIXTURE), "-e", text)
+def test_cli_odd_text_one_line(text, zkg):
+    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", text)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
@@ -235,8 +230,8 @@ def test_a_long_oxigraph_query_times_out():
     assert store.select("ASK { ?s ?p ?o }").rows == [(True,)]
 
 
-def test_cli_timeout_is_one_line():
-    done = run_zkg("query", "-e", HEAVY, "--timeout", "1")
+def test_cli_timeout_is_one_line(zkg):
+    done = zkg("query", "-e", HEAVY, "--timeout", "1")
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "raise --timeout" in done.stderr
 
 
@@ -261,9 +256,9 @@ def test_ctrl_c_stops_a_running_query():
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
 
 
-def test_huge_answers_are_cut_with_a_message():
-    done = run_zkg("query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 2000000", "-f", "csv",
-                   "--max-rows", "500")
+def test_huge_answers_are_cut_with_a_message(zkg):
+    done = zkg("query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 2000000", "-f", "csv",
+               "--max-rows", "500")
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 501
     assert "cut at 500 rows" in done.stderr
     r = open_store(FIXTURE).select("SELECT * WHERE { ?s ?p ?o }", max_rows=5)
@@ -305,15 +300,15 @@ def test_a_parameter_the_query_does_not_use_is_an_error_everywhere(engine):
         open_store(FIXTURE, engine=engine).select("SELECT ?s WHERE { ?s ?p ?o }", {"nope": 1})
 
 
-def test_all_with_a_parameter_applies_it_or_refuses():
-    done = run_zkg("query", "--all", "--param", "nothing=1")
+def test_all_with_a_parameter_applies_it_or_refuses(zkg):
+    done = zkg("query", "--all", "--param", "nothing=1")
     assert done.returncode == 2 and "no named question takes it" in done.stderr
-    done = run_zkg("query", "--all", "--param", "alliance=ztd:alliance/zhaotong-no1", "-f", "md")
+    done = zkg("query", "--all", "--param", "alliance=ztd:alliance/zhaotong-no1", "-f", "md")
     assert done.returncode == 0 and "zhaotong-no2" not in done.stdout.split("## alliance-members")[1].split("##")[0]
 
 
-def test_a_parameter_matching_nothing_warns_with_the_closest():
-    done = run_zkg("query", "entity-facts", "--param", "entity=ztd:school/fengchi-nine-yea")
+def test_a_parameter_matching_nothing_warns_with_the_closest(zkg):
+    done = zkg("query", "entity-facts", "--param", "entity=ztd:school/fengchi-nine-yea")
     assert done.returncode == 0
     assert "not in the graph" in done.stderr and "ztd:school/fengchi-nine-year" in done.stderr
 
@@ -353,12 +348,12 @@ def hostile_graph(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_control_characters_never_reach_the_terminal(fmt, hostile_graph):
+def test_control_characters_never_reach_the_terminal(fmt, hostile_graph, zkg):
     r = open_store(hostile_graph).select("SELECT ?l WHERE { ?s ?p ?l }")
     assert r.rows[0][0] == LangString("evil\x1b]0;pwned\x07 \x9b31m \u2028 end", "zh")
     text = format_result(r, fmt)
     assert not any(ch in text for ch in "\x1b\x07\x9b\u2028")
-    done = run_zkg("query", "--graph-dir", str(hostile_graph), "-e", "SELECT ?l WHERE { ?s ?p ?l }", "-f", fmt)
+    done = zkg("query", "--graph-dir", str(hostile_graph), "-e", "SELECT ?l WHERE { ?s ?p ?l }", "-f", fmt)
     assert done.returncode == 0 and "pwned" in done.stdout
     assert not any(ch in done.stdout for ch in "\x1b\x07\x9b\u2028")
 
@@ -373,26 +368,26 @@ def _copy_graph(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("damage", ["empty", "truncated", "byte"])
-def test_a_damaged_graph_file_is_refused_by_every_reader(damage, tmp_path):
+def test_a_damaged_graph_file_is_refused_by_every_reader(damage, tmp_path, zkg):
     g = _copy_graph(tmp_path)
-    nt = g / "zhaotong.nt"
-    data = nt.read_bytes()
-    nt.write_bytes({"empty": b"", "truncated": data[: len(data) // 2],
+    nq = g / "zhaotong.nq"
+    data = nq.read_bytes()
+    nq.write_bytes({"empty": b"", "truncated": data[: len(data) // 2],
                     "byte": data[:100] + b"X" + data[101:]}[damage])
     for args in (["query", "alliance-members", "--graph-dir", str(g)],
                  ["network", "--graph-dir", str(g), "components"],
                  ["viz", "--graph-dir", str(g), "-o", str(tmp_path / "x.html")],
                  ["push", "--graph-dir", str(g), "--endpoint", "http://127.0.0.1:9/store"]):
-        done = run_zkg(*args)
+        done = zkg(*args)
         assert done.returncode == 1 and "run `zkg build`" in done.stderr, (args, done.stderr)
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert not (tmp_path / "x.html").exists()
 
 
-def test_a_graph_without_manifest_is_refused(tmp_path):
+def test_a_graph_without_manifest_is_refused(tmp_path, zkg):
     g = _copy_graph(tmp_path)
     (g / "manifest.json").unlink()
-    done = run_zkg("query", "alliance-members", "--graph-dir", str(g))
+    done = zkg("query", "alliance-members", "--graph-dir", str(g))
     assert done.returncode == 1 and "manifest.json is missing" in done.stderr
 
 
@@ -402,12 +397,11 @@ def test_the_fuzz_script_parses():
     ast.parse((ROOT / "scripts" / "fuzz_guard.py").read_text(encoding="utf-8"))
 
 
-def test_all_rows_stream_to_a_file_in_constant_memory(tmp_path):
+def test_all_rows_stream_to_a_file_in_constant_memory(tmp_path, zkg):
     out = tmp_path / "rows.csv"
     with out.open("w") as fh:
-        done = subprocess.run([sys.executable, "-m", "zkg", "query", "-e",
-                               "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 30000", "-f", "csv", "--max-rows", "0"],
-                              stdout=fh, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=300)
+        done = zkg("query", "-e", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 30000", "-f", "csv", "--max-rows", "0",
+                   stdout=fh)
     assert done.returncode == 0 and done.stderr == ""
     assert sum(1 for _ in out.open()) == 30001
 
@@ -428,14 +422,14 @@ def test_stream_gives_the_same_rows_as_select_and_can_be_abandoned(engine):
             list(open_store(ROOT / "graph", engine=engine, timeout=1).stream(HEAVY)[1])
 
 
-def test_push_never_replaces_a_graph_with_an_empty_or_damaged_one(tmp_path):
+def test_push_never_replaces_a_graph_with_an_empty_or_damaged_one(tmp_path, zkg):
     from zkg.serve import free_port, start_server, wait_until_up
 
     port = free_port()
     server = start_server(tmp_path / "store", port, read_only=False)
     try:
         url = wait_until_up(server, port)
-        assert run_zkg("push", "--endpoint", f"{url}/store").returncode == 0
+        assert zkg("push", "--endpoint", f"{url}/store").returncode == 0
         count = open_store(endpoint=f"{url}/query").triple_count()
         empty = tmp_path / "empty"
         empty.mkdir()
@@ -444,7 +438,7 @@ def test_push_never_replaces_a_graph_with_an_empty_or_damaged_one(tmp_path):
         damaged = _copy_graph(tmp_path)
         (damaged / "zhaotong.nt").write_bytes(b"")
         for folder, words in ((empty, "holds no triples"), (damaged, "empty but its manifest says")):
-            done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(folder))
+            done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(folder))
             assert done.returncode == 1 and words in done.stderr and done.stderr.count("\n") == 1
         assert open_store(endpoint=f"{url}/query").triple_count() == count > 6000
     finally:

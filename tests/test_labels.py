@@ -1,5 +1,6 @@
 """Every entity's English label follows the one convention of DESIGN.md ("English labels"),
-written once in kg_build.labels: names in Title Case, descriptions in lower case, divisions with their type word."""
+written once in kg_build.labels: names in Title Case, descriptions in lower case, divisions with their type word.
+Which class takes which form is the ontology's (zt:labelForm, zt:labelTypeWord, zt:labelProperNoun)."""
 
 from __future__ import annotations
 
@@ -8,30 +9,52 @@ from pathlib import Path
 import pytest
 
 from kg_build.build import load_project
-from kg_build.labels import label_form, label_problem, name_words
+from kg_build.labels import LabelRules, label_form, label_problem, name_words
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def entities() -> list:
-    return [rec for rec in load_project(ROOT).records if rec.section == "entities"]
+def project():
+    return load_project(ROOT)
 
 
-def _names(entities) -> frozenset[str]:
-    return name_words((rec["en"], rec["class"], rec["en_basis"]) for rec in entities)
+@pytest.fixture(scope="module")
+def entities(project) -> list:
+    return [rec for rec in project.records if rec.section == "entities"]
 
 
-def test_every_english_label_follows_the_convention(entities):
-    names = _names(entities)
+@pytest.fixture(scope="module")
+def rules(project) -> LabelRules:
+    return LabelRules.of(project.vocab)
+
+
+def _names(entities, rules) -> frozenset[str]:
+    return name_words(((rec["en"], rec["class"], rec["en_basis"]) for rec in entities), rules)
+
+
+def test_the_rules_are_the_ontologys(rules):
+    """The forms are inherited down rdfs:subClassOf (School's "name" reaches NineYearSchool), and
+    classes the ontology leaves open (programmes, areas, events) take either form."""
+    assert rules.forms["NineYearSchool"] == rules.forms["FinancialProduct"] == "name"
+    assert rules.forms["Indicator"] == "description"
+    assert not {"Program", "Campaign", "Area", "Event", "Fund"} & set(rules.forms)
+    assert rules.type_words == {"Province": "Province", "PrefectureLevelCity": "City", "District": "District",
+                                "County": "County", "CountyLevelCity": "City"}
+    assert {"Person", "County", "AdministrativeDivision"} <= rules.proper_nouns
+    assert "School" not in rules.proper_nouns
+
+
+def test_every_english_label_follows_the_convention(entities, rules):
+    names = _names(entities, rules)
     bad = [f"{rec.path}:{rec.line}: {rec.id} {rec['en']!r}: {problem}" for rec in entities
-           if (problem := label_problem(rec["en"], rec["class"], rec["en_basis"], names))]
+           if (problem := label_problem(rec["en"], rec["class"], rec["en_basis"], rules, names))]
     assert not bad, "English labels that break the convention of DESIGN.md:\n" + "\n".join(bad)
 
 
-def test_the_project_has_both_forms(entities):
+def test_the_project_has_both_forms(entities, rules):
     """The check is not vacuous: the project has labels of each form the rule fixes."""
-    forms = {label_form(rec["class"], rec["en_basis"]) for rec in entities}
+    forms = {label_form(rec["class"], rec["en_basis"], rules) for rec in entities}
     assert forms == {"name", "description", None}
 
 
@@ -46,8 +69,8 @@ def test_the_project_has_both_forms(entities):
     ("Rural revitalization", "Program", "translation", "neither"),              # neither form
     (" campus safety", "Program", "translation", "spaces"),
 ])
-def test_a_violating_label_is_caught(entities, label, cls, basis, words):
-    problem = label_problem(label, cls, basis, _names(entities))
+def test_a_violating_label_is_caught(entities, rules, label, cls, basis, words):
+    problem = label_problem(label, cls, basis, rules, _names(entities, rules))
     assert problem is not None and words in problem, problem
 
 
@@ -60,5 +83,5 @@ def test_a_violating_label_is_caught(entities, label, cls, basis, words):
     ("education work committee of the CPC Zhaotong Municipal Committee", "PartyBody", "constructed"),  # acronym
     ("2024 Yunnan Ten Good Models", "Selection", "translation"),
 ])
-def test_a_label_that_follows_the_convention_passes(entities, label, cls, basis):
-    assert label_problem(label, cls, basis, _names(entities)) is None
+def test_a_label_that_follows_the_convention_passes(entities, rules, label, cls, basis):
+    assert label_problem(label, cls, basis, rules, _names(entities, rules)) is None

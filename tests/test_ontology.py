@@ -89,3 +89,52 @@ def test_owl_rl_closure_finds_a_planted_inconsistency(data, ontology):
 
 def test_hermit_finds_the_ontology_and_graph_consistent(data, ontology):
     assert hermit_problems(data, ontology) == []
+
+
+@pytest.mark.parametrize("a, b", [("Program", "FinancialProduct"), ("Program", "Fund"), ("Program", "Event"),
+                                  ("FinancialProduct", "Fund"), ("Program", "Organization")])
+def test_products_funds_events_are_no_programmes(ontology, a, b):
+    """Issue 8: a loan product, a fund and an event are not programmes, and a programme is no
+    organisation (no schema:Project): a thing of both classes is inconsistent."""
+    x = URIRef("https://w3id.org/zhaotong-kg/id/test/both")
+    small = Graph()
+    small.add((x, RDF.type, URIRef(ZT + a)))
+    small.add((x, RDF.type, URIRef(ZT + b)))
+    assert owl_rl_problems(small, ontology)
+    assert (URIRef(ZT + "Program"), RDFS.subClassOf, URIRef("https://schema.org/Project")) not in ontology
+
+
+def _relation(subject_class: str, prop: str, object_class: str) -> Graph:
+    d = "https://w3id.org/zhaotong-kg/id/test/"
+    s, o = URIRef(d + "s"), URIRef(d + "o")
+    g = Graph()
+    for node, cls in ((s, subject_class), (o, object_class)):
+        g.add((node, RDF.type, URIRef(ZT + cls)))
+        g.add((node, RDFS.label, Literal("甲", lang="zh")))
+        g.add((node, RDFS.label, Literal("A", lang="en")))
+        g.add((node, URIRef(ZT + "labelBasis"), URIRef(ZT + "OwnTranslation")))
+    g.add((s, URIRef(ZT + prop), o))
+    return g
+
+
+@pytest.mark.parametrize("subject_class, prop, object_class, ok", [
+    ("FinancialProduct", "runBy", "PrefectureLevelCity", True),    # 昭通市 launched the apple loan
+    ("Fund", "runBy", "GovernmentBody", True),                     # 市政府 set up the special fund
+    ("Campaign", "runBy", "Department", True),
+    ("Event", "runBy", "GovernmentBody", False),                   # an event is organizedBy, not runBy
+    ("Performance", "runBy", "GovernmentBody", False),
+    ("FinancialProduct", "appliesTo", "PrefectureLevelCity", True),
+    ("Fund", "appliesTo", "PrefectureLevelCity", False),
+    ("Event", "partOfProgram", "Event", True),                     # a festival night of a series
+    ("Event", "partOfProgram", "Campaign", True),
+    ("FinancialProduct", "partOfProgram", "Campaign", False),
+    ("Action", "partOfProgram", "Fund", False),
+    ("Model", "selectedIn", "Selection", True),
+    ("Event", "selectedIn", "Selection", False),
+    ("Performance", "performedAt", "Event", True),
+    ("Performance", "performedAt", "Campaign", False),
+])
+def test_the_shapes_check_the_programme_relations_both_ways(shapes, ontology, subject_class, prop, object_class, ok):
+    """The domains are unions of what the data needs, never "anything", and the shapes say so."""
+    problems = shacl_problems(_relation(subject_class, prop, object_class), shapes, ontology)
+    assert (problems == []) == ok, problems

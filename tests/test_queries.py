@@ -98,8 +98,6 @@ def test_unknown_name_suggests():
         CATALOGUE.get("aliance-members")
 
 
-
-
 @pytest.fixture(scope="module")
 def real_store():
     return open_store(GRAPH)
@@ -122,6 +120,7 @@ def test_real_graph_answer_equals_expected(name, real_store):
         f"if the change is meant, run: zkg query {name} --update-expected (and review git diff)")
 
 
+@pytest.mark.slow  # rdflib answers the real graph's questions in seconds; the fixture twin above is quick
 @pytest.mark.parametrize("name", NAMES)
 def test_real_graph_same_on_rdflib(name, real_store, real_rdflib):
     q = CATALOGUE.get(name)
@@ -137,23 +136,18 @@ def test_readme_documents_every_command_and_question():
         assert f"`{name}`" in readme, f"queries/README.md does not list {name}"
 
 
-def test_update_expected_rewrites_the_expected_answers(tmp_path):
+def test_update_expected_rewrites_the_expected_answers(tmp_path, zkg):
     import shutil
-    import subprocess
-    import sys
 
     queries = tmp_path / "queries"
     shutil.copytree(QUERIES, queries)
     target = queries / "expected" / "graph-summary.srj"
     original = target.read_text(encoding="utf-8")
     target.write_text('{"head": {"vars": ["x"]}, "results": {"bindings": []}}\n', encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "zkg", "query", "graph-summary", "--update-expected",
-                           "--queries-dir", str(queries), "--graph-dir", str(GRAPH)],
-                          capture_output=True, text=True, cwd=QUERIES.parent, timeout=300)
+    done = zkg("query", "graph-summary", "--update-expected", "--queries-dir", str(queries), "--graph-dir", str(GRAPH))
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8") == original
-    misuse = subprocess.run([sys.executable, "-m", "zkg", "query", "-e", "ASK {}", "--update-expected"],
-                            capture_output=True, text=True, cwd=QUERIES.parent, timeout=300)
+    misuse = zkg("query", "-e", "ASK {}", "--update-expected")
     assert misuse.returncode == 2 and "--update-expected takes NAME or --all" in misuse.stderr
 
 

@@ -102,7 +102,7 @@ def edit_csv(project: Path, change) -> Path:
 @pytest.mark.parametrize("change,line,words", [
     (lambda t: t.replace("\n昭阳区,", '\n"昭阳区,'), 4, "is not closed on its line"),
     (lambda t: t.replace(ZHAOYANG_ROW, "昭阳区,Zhaoyang District"), 4, "row has 2 cells, fewer cells than the header"),
-    (lambda t: t.replace("district,530602", "distrct,530602"), 4, "column kind must be one of: province"),
+    (lambda t: t.replace("district,530602", "distrct,530602"), 4, "column kind must be one of: county, county-level city"),
     (lambda t: t.replace(",2163,", ",-2163,"), 4, "column area_km2 must be a number, 0 or more"),
     (lambda t: t.replace(",911766", ",91万"), 4, "column population_2020 must be a whole number"),
     (lambda t: t.replace("Zhaoyang District", 'Zhao"yang District'), 4, 'a quote character (") inside an unquoted cell'),
@@ -346,10 +346,10 @@ def test_an_unwritable_out_folder_is_one_line(project_root, tmp_path, zkg):
 
 
 def test_a_target_that_is_a_folder_stops_the_build_before_anything_is_replaced(project_root, out, zkg):
-    (out / "zhaotong.nt").unlink()
-    (out / "zhaotong.nt").mkdir()
+    (out / "zhaotong.nq").unlink()
+    (out / "zhaotong.nq").mkdir()
     line = refuse(project_root, out, zkg, "--no-shacl")
-    assert "zhaotong.nt is not a regular file; nothing was replaced" in line, line
+    assert "zhaotong.nq is not a regular file; nothing was replaced" in line, line
 
 
 def test_a_full_disk_leaves_the_old_files_and_no_temporary_file(project_root, out, monkeypatch):

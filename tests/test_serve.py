@@ -407,9 +407,8 @@ def test_construct_as_turtle_and_ntriples_and_format_parameter(served):
     assert_one_line(body, headers, "format=csv")
 
 
-def test_the_endpoint_engine_of_zkg_query(served):
-    done = subprocess.run([sys.executable, "-m", "zkg", "query", "alliance-members", "--endpoint", served.endpoint,
-                           "--format", "csv"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+def test_the_endpoint_engine_of_zkg_query(served, zkg):
+    done = zkg("query", "alliance-members", "--endpoint", served.endpoint, "--format", "csv", timeout=120)
     assert done.returncode == 0 and "alliance,allianceZh,allianceEn,school,schoolZh" in done.stdout, done.stderr
 
 
@@ -473,27 +472,25 @@ def test_home_page_fetches_nothing_from_outside(served, browser, listener):
 # --------------------------------------------------------------------------- process behaviour
 
 
-def test_announces_one_line_and_help_ends_with_an_example(served):
+def test_announces_one_line_and_help_ends_with_an_example(served, zkg):
     assert served.announced.count("\n") == 1 and served.endpoint in served.announced
-    done = subprocess.run([sys.executable, "-m", "zkg", "serve", "--help"], capture_output=True, text=True, cwd=ROOT)
+    done = zkg("serve", "--help")
     assert done.returncode == 0 and "Example" in done.stdout and "zkg serve --port 7878" in done.stdout
 
 
-def test_port_taken_is_one_line_and_exit_1():
+def test_port_taken_is_one_line_and_exit_1(zkg):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "zkg", "serve", "--port", str(port), "--graph-dir", str(GRAPH_DIR)],
-                              capture_output=True, text=True, cwd=ROOT, timeout=60)
+        done = zkg("serve", "--port", str(port), "--graph-dir", str(GRAPH_DIR), timeout=60)
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "taken" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_misuse_exits_2():
-    done = subprocess.run([sys.executable, "-m", "zkg", "serve", "--timeout", "0"], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+def test_misuse_exits_2(zkg):
+    done = zkg("serve", "--timeout", "0", timeout=60)
     assert done.returncode == 2
 
 

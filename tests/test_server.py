@@ -4,8 +4,6 @@ one-line errors for servers that are down, slow, broken or not SPARQL (real sock
 from __future__ import annotations
 
 import http.server
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -25,19 +23,15 @@ FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
 GRAPH_DIR = ROOT / "graph"
 CATALOGUE = Catalogue.from_texts(read_queries(ROOT / "queries"))
 
-def run_zkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
-
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, zkg):
     """A writable Oxigraph server on a free 127.0.0.1 port, loaded with `zkg push`."""
     port = free_port()
     process = start_server(tmp_path_factory.mktemp("oxigraph"), port, read_only=False)
     try:
         url = wait_until_up(process, port)
-        done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(GRAPH_DIR))
+        done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(GRAPH_DIR))
         assert done.returncode == 0, done.stderr
         assert "the server holds them all" in done.stdout
         yield url
@@ -69,31 +63,31 @@ def test_parameters_are_bound_on_the_server(server, embedded):
     assert remote.triple_count() == embedded.triple_count()
 
 
-def test_update_refused_before_reaching_server(server, embedded):
+def test_update_refused_before_reaching_server(server, embedded, zkg):
     with pytest.raises(UpdateRefused):
         open_store(endpoint=f"{server}/query").select("DROP ALL")
-    done = run_zkg("query", "--endpoint", f"{server}/query", "-e", "CLEAR ALL")
+    done = zkg("query", "--endpoint", f"{server}/query", "-e", "CLEAR ALL")
     assert done.returncode == 1 and "refused" in done.stderr
     assert open_store(endpoint=f"{server}/query").triple_count() == embedded.triple_count()
 
 
-def test_push_replaces_the_graph_whole(server, embedded):
+def test_push_replaces_the_graph_whole(server, embedded, zkg):
     for _ in range(2):  # pushing twice does not double anything
-        assert run_zkg("push", "--endpoint", f"{server}/store", "--graph-dir", str(GRAPH_DIR)).returncode == 0
+        assert zkg("push", "--endpoint", f"{server}/store", "--graph-dir", str(GRAPH_DIR)).returncode == 0
     assert open_store(endpoint=f"{server}/query").triple_count() == embedded.triple_count()
 
 
-def test_cli_query_on_endpoint(server):
-    done = run_zkg("query", "alliance-members", "--endpoint", f"{server}/query", "--format", "csv")
+def test_cli_query_on_endpoint(server, zkg):
+    done = zkg("query", "alliance-members", "--endpoint", f"{server}/query", "--format", "csv")
     assert done.returncode == 0 and "alliance,allianceZh,allianceEn,school" in done.stdout
 
 
-def test_server_down_is_one_line():
+def test_server_down_is_one_line(zkg):
     port = free_port()
-    done = run_zkg("query", "-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/query")
+    done = zkg("query", "-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{port}/query")
     assert done.returncode == 1 and "connection refused" in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    done = run_zkg("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(FIXTURE))
+    done = zkg("push", "--endpoint", f"http://127.0.0.1:{port}/store", "--graph-dir", str(FIXTURE))
     assert done.returncode == 1 and "cannot reach" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -148,29 +142,29 @@ def stub():
 
 @pytest.mark.parametrize("mode, words", [("500", "HTTP 500"), ("html", "did not answer with SPARQL JSON"),
                                          ("slow", "did not answer within 1 s")])
-def test_broken_servers_give_one_line(stub, mode, words):
+def test_broken_servers_give_one_line(stub, mode, words, zkg):
     stub.mode = mode
     url = f"http://127.0.0.1:{stub.server_address[1]}/query"
     with pytest.raises(EndpointError, match=words):
         open_store(endpoint=url, timeout=1).select("ASK {}")
-    done = run_zkg("query", "-e", "ASK {}", "--endpoint", url, "--timeout", "1")
+    done = zkg("query", "-e", "ASK {}", "--endpoint", url, "--timeout", "1")
     assert done.returncode == 1 and words in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-def test_push_rejected_is_one_line(stub):
-    done = run_zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
-                   "--graph-dir", str(FIXTURE))
+def test_push_rejected_is_one_line(stub, zkg):
+    done = zkg("push", "--endpoint", f"http://127.0.0.1:{stub.server_address[1]}/store",
+               "--graph-dir", str(FIXTURE))
     assert done.returncode == 1 and "refused the graph: HTTP 403" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_names_resolve_on_the_server(server):
+def test_names_resolve_on_the_server(server, zkg):
     """The resolver reads names with one query, so it works on an endpoint as on the embedded store."""
-    done = run_zkg("query", "alliance-counties", "--param", "alliance=昭通一中", "--endpoint", f"{server}/query",
-                   "-f", "csv")
+    done = zkg("query", "alliance-counties", "--param", "alliance=昭通一中", "--endpoint", f"{server}/query",
+               "-f", "csv")
     assert done.returncode == 0, done.stderr
     assert [line.split(",")[4] for line in done.stdout.splitlines()[1:]] == ["昭阳区", "鲁甸县", "巧家县", "彝良县"]
-    shown = run_zkg("show", "周世碧", "--endpoint", f"{server}/query")
+    shown = zkg("show", "周世碧", "--endpoint", f"{server}/query")
     assert shown.returncode == 0 and "昭通市教育体育局局长周世碧" in shown.stdout and "人物" in shown.stdout
 
 
@@ -199,9 +193,9 @@ def empty_server(tmp_path):
         process.wait(timeout=10)
 
 
-def test_push_puts_the_whole_dataset_on_the_server(empty_server, dataset, ontology_size):
+def test_push_puts_the_whole_dataset_on_the_server(empty_server, dataset, ontology_size, zkg):
     url, n = empty_server, ontology_size
-    done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(dataset))
+    done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(dataset))
     assert done.returncode == 0, done.stderr
     assert f"pushed {4 + n} triples in the default graph and {5 + n} quads in 5 named graphs" in done.stdout
     remote, embedded = open_store(endpoint=f"{url}/query"), open_store(dataset)
@@ -211,22 +205,22 @@ def test_push_puts_the_whole_dataset_on_the_server(empty_server, dataset, ontolo
     assert {str(g) for (g,) in remote.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ {LEADS} }} }}").rows} == {
         ZTD + "fact/lead-a", ZTD + "fact/label-a"}
     # the dataset is replaced whole: a triples-only graph (no ontology beside it) leaves no named graph
-    done = run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(FIXTURE))
+    done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(FIXTURE))
     assert done.returncode == 0 and "176 triples in the default graph and 0 quads in 0 named graphs" in done.stdout
     assert _graphs(url) == set() and remote.triple_count() == 176
 
 
 def test_push_per_graph_replaces_our_graphs_and_leaves_others(empty_server, tmp_path, make_dataset, dataset,
-                                                              dataset_graphs, ontology_size):
+                                                              dataset_graphs, ontology_size, zkg):
     url, n = empty_server, ontology_size
-    assert run_zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(dataset)).returncode == 0
+    assert zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(dataset)).returncode == 0
     request = urllib.request.Request(f"{url}/store?graph={urllib.parse.quote(OTHER, safe='')}", method="PUT",
                                      data=b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n",
                                      headers={"Content-Type": "application/n-triples"})
     assert urllib.request.urlopen(request, timeout=10).status in (201, 204)
     del dataset_graphs[ZTD + "source/art"]  # the next build has one article fewer
     smaller = make_dataset(tmp_path / "smaller", dataset_graphs)
-    done = run_zkg("push", "--per-graph", "--endpoint", f"{url}/store", "--graph-dir", str(smaller))
+    done = zkg("push", "--per-graph", "--endpoint", f"{url}/store", "--graph-dir", str(smaller))
     assert done.returncode == 0, done.stderr
     assert f"pushed {3 + n} triples in the default graph and {4 + n} quads in 4 named graphs" in done.stdout
     assert _graphs(url) == {OTHER, ZTD + "fact/lead-a", ZTD + "fact/label-a", ZTD + "provenance",
@@ -234,14 +228,14 @@ def test_push_per_graph_replaces_our_graphs_and_leaves_others(empty_server, tmp_
     assert open_store(endpoint=f"{url}/query").triple_count() == 3 + n
 
 
-def test_push_refuses_a_dataset_that_disagrees_with_its_manifest(empty_server, tmp_path, make_dataset):
+def test_push_refuses_a_dataset_that_disagrees_with_its_manifest(empty_server, tmp_path, make_dataset, zkg):
     import json
 
     folder = make_dataset(tmp_path / "lying")
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["quads"] += 1
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    done = run_zkg("push", "--endpoint", f"{empty_server}/store", "--graph-dir", str(folder))
+    done = zkg("push", "--endpoint", f"{empty_server}/store", "--graph-dir", str(folder))
     assert done.returncode == 1 and "refused" in done.stderr and "its manifest says 4, 6 and 4" in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert open_store(endpoint=f"{empty_server}/query").triple_count() == 0  # the server was not touched

@@ -3,8 +3,6 @@ loading a dataset (default graph and named graphs, the ontology in both) on both
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,10 +20,6 @@ FIXTURE = Path(__file__).parent / "fixtures" / "query_graph"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_zkg(*args: str) -> subprocess.CompletedProcess:
-    """The real command line in a child process (real exit codes, real stderr)."""
-    return subprocess.run([sys.executable, "-m", "zkg", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
 ZTD = "https://w3id.org/zhaotong-kg/id/"
 UPDATES = ["INSERT DATA { <a:s> <a:p> <a:o> }", "DELETE WHERE { ?s ?p ?o }", "DROP ALL", "CLEAR DEFAULT",
            "LOAD <http://example.org/x.nt>", "CREATE GRAPH <a:g>", "ADD DEFAULT TO <a:g>",
@@ -114,29 +108,29 @@ def test_table_lines_up_chinese():
     assert width("昭通") == 4 and width(lines[1]) == max(width(str(v[0])) for v in r.rows)
 
 
-def test_cli_refuses_update_in_one_line():
-    done = run_zkg("query", "--graph-dir", str(FIXTURE), "-e", "DROP ALL")
+def test_cli_refuses_update_in_one_line(zkg):
+    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", "DROP ALL")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "read" in done.stderr
 
 
-def test_cli_syntax_error_one_line():
-    done = run_zkg("query", "--graph-dir", str(FIXTURE), "-e", "SELECT * WHERE {\n ?s ?p }")
+def test_cli_syntax_error_one_line(zkg):
+    done = zkg("query", "--graph-dir", str(FIXTURE), "-e", "SELECT * WHERE {\n ?s ?p }")
     assert done.returncode == 1 and "line 2, column" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_cli_unknown_name_suggests_close_names():
-    done = run_zkg("query", "--graph-dir", str(FIXTURE), "alliance-member")
+def test_cli_unknown_name_suggests_close_names(zkg):
+    done = zkg("query", "--graph-dir", str(FIXTURE), "alliance-member")
     assert done.returncode == 1 and "alliance-members" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_cli_misuse_exits_2():
-    assert run_zkg("query").returncode == 2
-    assert run_zkg("query", "alliance-members", "--param", "noequals").returncode == 2
+def test_cli_misuse_exits_2(zkg):
+    assert zkg("query").returncode == 2
+    assert zkg("query", "alliance-members", "--param", "noequals").returncode == 2
 
 
-def test_cli_missing_graph_says_build():
-    done = run_zkg("query", "--graph-dir", "/nonexistent-zkg", "-e", "ASK {}")
+def test_cli_missing_graph_says_build(zkg):
+    done = zkg("query", "--graph-dir", "/nonexistent-zkg", "-e", "ASK {}")
     assert done.returncode == 1 and "zkg build" in done.stderr
 
 
@@ -192,7 +186,7 @@ def test_trig_and_nquads_text_load_the_same_dataset(dataset, tmp_path, engine):
         assert _graphs_of(store, LEADS) == {ZTD + "fact/lead-a", ZTD + "fact/label-a"}
 
 
-def test_the_dataset_file_is_preferred_and_checked(dataset, tmp_path):
+def test_the_dataset_file_is_preferred_and_checked(dataset, tmp_path, zkg):
     from kg_build.manifest import make_manifest, manifest_text
     from zkg.loading import find_graph_file
 
@@ -203,5 +197,5 @@ def test_the_dataset_file_is_preferred_and_checked(dataset, tmp_path):
     (tmp_path / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.nq": nq, "zhaotong.nt": nt}, 4)))
     assert find_graph_file(tmp_path).name == "zhaotong.nq"
     (tmp_path / "zhaotong.nq").write_bytes(nq[:-10])  # cut short
-    done = run_zkg("query", "--graph-dir", str(tmp_path), "-e", "ASK {}")
+    done = zkg("query", "--graph-dir", str(tmp_path), "-e", "ASK {}")
     assert done.returncode == 1 and "zhaotong.nq does not match" in done.stderr and "Traceback" not in done.stderr

@@ -102,6 +102,7 @@ def tokens(text: str) -> Iterator[Token]:
     line, line_start = 1, 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         if kind not in ("space", "comment"):
             yield Token(kind, m.group(), line, m.start() - line_start + 1, m.start())
         newlines = m.group().count("\n")

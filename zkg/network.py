@@ -67,7 +67,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -192,6 +192,90 @@ def kinds(G: nx.MultiDiGraph) -> list[str]:
     return sorted(G.graph.get("kind_labels", {}))
 
 
+@dataclass
+class _Read:
+    """What :func:`project` keeps of the quads, read once: small dicts, no graph yet."""
+
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    sub: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    alts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    kind_of: dict[str, str] = field(default_factory=dict)  # class IRI → zt:networkKind
+    edge_of: dict[str, str] = field(default_factory=dict)  # property IRI → zt:networkEdge
+    links: set[tuple[str, str, str]] = field(default_factory=set)  # every IRI → IRI triple
+    res: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))  # posts, memberships, observations
+    quotes_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # graph → its zt:quote
+    graphs_of: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # link → graphs
+    graphs_about: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # subject → graphs
+
+    def add(self, s: str, p: str, o: Any, g: str | None) -> None:
+        if g is not None:
+            self.graphs_about[s].add(g)
+            if isinstance(o, str):
+                self.graphs_of[(s, p, o)].add(g)
+        if p == _TYPE:
+            if isinstance(o, str):
+                self.types[s].add(o)
+        elif p == RDFS + "subClassOf":
+            if isinstance(o, str):
+                self.sub[s].add(o)
+        elif p in (RDFS + "label", SKOS + "prefLabel"):
+            if isinstance(o, _Lit):
+                lang = (o.lang or "").split("-")[0] or "zh"
+                if lang in ("zh", "en"):
+                    self.labels[s].setdefault(lang, o.value)
+        elif p == SKOS + "altLabel":
+            if isinstance(o, _Lit):
+                self.alts[s].add(o.value)
+        elif p == _NETWORK_KIND:
+            self.kind_of[s] = o.value if isinstance(o, _Lit) else str(o)
+        elif p == _NETWORK_EDGE:
+            self.edge_of[s] = o.value if isinstance(o, _Lit) else str(o)
+        elif p == ZT + "quote":
+            if isinstance(o, _Lit):
+                self.quotes_of[s].add(o.value)
+        elif p in _RESOURCE_PROPS:
+            self.res[s].setdefault(_RESOURCE_PROPS[p], o.value if isinstance(o, _Lit) else o)
+        elif isinstance(o, str):
+            self.links.add((s, p, o))
+
+    def label(self, iri: str | None, lang: str) -> str:
+        if not iri:
+            return ""
+        lab = self.labels.get(iri, {})
+        return lab.get(lang) or lab.get("zh") or lab.get("en") or _local(iri)
+
+    def quotes(self, graphs: Iterable[str]) -> set[str]:
+        return {q for g in graphs for q in self.quotes_of.get(g, ())}
+
+
+class _Kinds:
+    """The node kind of a set of classes: the zt:networkKind classes they reach through
+    rdfs:subClassOf (memoised), the most specific one winning."""
+
+    def __init__(self, read: _Read) -> None:
+        self.read, self.memo = read, {}
+
+    def reach(self, c: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        if c in self.memo:
+            return self.memo[c]
+        out = {c} if c in self.read.kind_of else set()
+        for sup in self.read.sub.get(c, ()):
+            if sup not in seen:
+                out |= self.reach(sup, seen | {c})
+        if not seen:
+            self.memo[c] = frozenset(out)
+        return frozenset(out)
+
+    def of(self, classes: Iterable[str]) -> str | None:
+        """The kind class no other reached kind class falls under (ties: by kind name)."""
+        groups = set().union(*(self.reach(c) for c in classes)) if classes else set()
+        if not groups:
+            return None
+        lowest = [c for c in groups if not any(c != d and c in self.reach(d) for d in groups)]
+        return self.read.kind_of[min(lowest, key=lambda c: self.read.kind_of[c])]
+
+
 def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
     """Project an RDF dataset (or plain triples) into a typed :class:`networkx.MultiDiGraph`
     (see the module doc).
@@ -201,163 +285,110 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
     kinds, edge names, subclass axioms and labels when the data does not carry them. Every fact
     is taken once, whichever graphs (default, named) hold it.
     """
-    types: dict[str, set[str]] = defaultdict(set)
-    sub: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    alts: dict[str, set[str]] = defaultdict(set)
-    kind_of: dict[str, str] = {}  # class IRI → zt:networkKind
-    edge_of: dict[str, str] = {}  # property IRI → zt:networkEdge
-    links: set[tuple[str, str, str]] = set()  # every IRI → IRI triple (edges are known at the end)
-    res: dict[str, dict[str, Any]] = defaultdict(dict)  # posts, memberships, observations, graphs
-    quotes_of: dict[str, set[str]] = defaultdict(set)  # graph IRI (or any node) → its zt:quote
-    graphs_of: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # link → named graphs holding it
-    graphs_about: dict[str, set[str]] = defaultdict(set)  # subject → named graphs with a triple about it
-
-    sources = [source] + ([ontology] if ontology is not None else [])
-    for src in sources:
+    read = _Read()
+    for src in [source] + ([ontology] if ontology is not None else []):
         for s, p, o, g in _quads(src):
-            if g is not None:
-                graphs_about[s].add(g)
-                if isinstance(o, str):
-                    graphs_of[(s, p, o)].add(g)
-            if p == _TYPE:
-                if isinstance(o, str):
-                    types[s].add(o)
-            elif p == RDFS + "subClassOf":
-                if isinstance(o, str):
-                    sub[s].add(o)
-            elif p in (RDFS + "label", SKOS + "prefLabel"):
-                if isinstance(o, _Lit):
-                    lang = (o.lang or "").split("-")[0] or "zh"
-                    if lang in ("zh", "en"):
-                        labels[s].setdefault(lang, o.value)
-            elif p == SKOS + "altLabel":
-                if isinstance(o, _Lit):
-                    alts[s].add(o.value)
-            elif p == _NETWORK_KIND:
-                kind_of[s] = o.value if isinstance(o, _Lit) else str(o)
-            elif p == _NETWORK_EDGE:
-                edge_of[s] = o.value if isinstance(o, _Lit) else str(o)
-            elif p == ZT + "quote":
-                if isinstance(o, _Lit):
-                    quotes_of[s].add(o.value)
-            elif p in _RESOURCE_PROPS:
-                res[s].setdefault(_RESOURCE_PROPS[p], o.value if isinstance(o, _Lit) else o)
-            elif isinstance(o, str):
-                links.add((s, p, o))
-
-    # Which kinds each class reaches (memoised walk up rdfs:subClassOf); the most specific wins.
-    memo: dict[str, frozenset[str]] = {}
-
-    def reach(c: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
-        if c in memo:
-            return memo[c]
-        out = {c} if c in kind_of else set()
-        for sup in sub.get(c, ()):
-            if sup not in seen:
-                out |= reach(sup, seen | {c})
-        if not seen:
-            memo[c] = frozenset(out)
-        return frozenset(out)
-
-    def most_specific(groups: set[str]) -> str:
-        """The kind class no other reached kind class falls under (ties: by kind name)."""
-        lowest = [c for c in groups if not any(c != d and c in reach(d) for d in groups)]
-        return min(lowest, key=lambda c: kind_of[c])
-
-    def label(iri: str | None, lang: str) -> str:
-        if not iri:
-            return ""
-        lab = labels.get(iri, {})
-        return lab.get(lang) or lab.get("zh") or lab.get("en") or _local(iri)
-
-    def quotes(graphs: Iterable[str]) -> set[str]:
-        return {q for g in graphs for q in quotes_of.get(g, ())}
-
+            read.add(s, p, o, g)
     G = nx.MultiDiGraph()
-    for node, cls in sorted(types.items()):  # sorted: the same graph whatever the quad order
-        groups: set[str] = set()
-        for c in cls:
-            groups |= reach(c)
-        if not groups:
-            continue
-        zt_iris = sorted(c for c in cls if c.startswith(ZT))
-        lab = labels.get(node, {})
-        G.add_node(
-            node,
-            kind=kind_of[most_specific(groups)],
-            cls="|".join(_local(c) for c in zt_iris),
-            cls_zh="|".join(labels.get(c, {}).get("zh") or _local(c) for c in zt_iris),
-            cls_en="|".join(labels.get(c, {}).get("en") or _local(c) for c in zt_iris),
-            alt_labels=sorted(alts.get(node, ())),
-            county_level=bool(cls & _COUNTY_LEVEL),
-            label_zh=lab.get("zh") or lab.get("en") or _local(node),
-            label_en=lab.get("en") or lab.get("zh") or _local(node),
-            figures=[],
-            quotes=sorted(quotes(graphs_about.get(node, ()))),
-        )
-
+    _add_nodes(G, read)
     # The names of the kinds and edges in both languages: the ontology's labels.
-    G.graph["kind_labels"] = {k: (label(c, "zh"), label(c, "en")) for c, k in sorted(kind_of.items())}
-    G.graph["edge_labels"] = {**{name: (label(p, "zh"), label(p, "en")) for p, name in sorted(edge_of.items())},
-                              **DERIVED_EDGES}
-
-    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-
-    def add_edge(s: str, name: str, o: str, predicate: str, graphs: Iterable[str], **attrs: Any) -> None:
-        if s in G and o in G:
-            e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": set()})
-            e["quotes"] |= quotes(graphs)
-            e.update({k: v for k, v in attrs.items() if v})
-
-    for s, p, o in sorted(links):
-        if p in edge_of:
-            add_edge(s, edge_of[p], o, p, graphs_of.get((s, p, o), ()))
-        elif p == _RUN_BY:
-            add_edge(o, "runs", s, p, graphs_of.get((s, p, o), ()))
-
-    def role(r: dict[str, Any]) -> dict[str, str]:
-        return {"role": _local(r["role"]), "role_zh": label(r["role"], "zh"),
-                "role_en": label(r["role"], "en")} if isinstance(r.get("role"), str) else {}
-
-    for node, r in sorted(res.items()):
-        if "member" in r and "organization" in r:  # org:Membership: its role on the member-of edge
-            e = edges.get((r["member"], edge_of.get(ORG + "memberOf", ""), r["organization"]))
-            if e is not None:
-                e.update({k: v for k, v in role(r).items() if v})
-        if "heldBy" in r and "postIn" in r:  # org:Post
-            add_edge(r["heldBy"], "holds-post-at", r["postIn"], ORG + "Post",
-                     graphs_of.get((node, ORG + "heldBy", r["heldBy"]), ()), post=node, **role(r))
-        if "about" in r and r["about"] in G:  # zt:Observation (its IRI is its record graph's)
-            G.nodes[r["about"]]["figures"].append({
-                "indicator_zh": label(r.get("indicator"), "zh"),
-                "indicator_en": label(r.get("indicator"), "en"),
-                "as_stated": str(r.get("valueAsStated") or _number(r.get("value"))),
-                "value": _number(r.get("value")),
-                "year": str(r.get("year", "")),
-                "period": str(r.get("periodLabel", "")),
-                "quote": " / ".join(sorted(quotes_of.get(node, ()))),
-                "fact": node,
-                # the unit, kind, baseline and status, with the ontology's labels of the individuals
-                "unit": _local(r["unit"]) if isinstance(r.get("unit"), str) else "",
-                "unit_zh": label(r.get("unit"), "zh"),
-                "unit_en": label(r.get("unit"), "en"),
-                "kind": _local(r["observationKind"]).lower() if isinstance(r.get("observationKind"), str) else "",
-                "baseline_year": str(r.get("baselineYear", "")),
-                "status": _local(r["status"]) if isinstance(r.get("status"), str) else "",
-                "status_zh": label(r.get("status"), "zh"),
-                "status_en": label(r.get("status"), "en"),
-                "bound": _local(r["bound"]) if isinstance(r.get("bound"), str) else "",
-                "bound_zh": label(r.get("bound"), "zh") if isinstance(r.get("bound"), str) else "",
-                "bound_en": label(r.get("bound"), "en") if isinstance(r.get("bound"), str) else "",
-            })
-
+    G.graph["kind_labels"] = {k: (read.label(c, "zh"), read.label(c, "en")) for c, k in sorted(read.kind_of.items())}
+    G.graph["edge_labels"] = {**{name: (read.label(p, "zh"), read.label(p, "en"))
+                                 for p, name in sorted(read.edge_of.items())}, **DERIVED_EDGES}
+    edges = _edges(G, read)
+    _add_figures(G, read)
     for (s, name, o), attrs in sorted(edges.items()):
         attrs["quotes"] = sorted(attrs["quotes"])
         G.add_edge(s, o, key=name, **attrs)
     for _, data in G.nodes(data=True):
         data["figures"].sort(key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
     return G
+
+
+def _add_nodes(G: nx.MultiDiGraph, read: _Read) -> None:
+    """One node per typed IRI whose classes reach a network kind."""
+    kinds = _Kinds(read)
+    for node, cls in sorted(read.types.items()):  # sorted: the same graph whatever the quad order
+        kind = kinds.of(cls)
+        if kind is None:
+            continue
+        zt_iris = sorted(c for c in cls if c.startswith(ZT))
+        lab = read.labels.get(node, {})
+        G.add_node(
+            node,
+            kind=kind,
+            cls="|".join(_local(c) for c in zt_iris),
+            cls_zh="|".join(read.labels.get(c, {}).get("zh") or _local(c) for c in zt_iris),
+            cls_en="|".join(read.labels.get(c, {}).get("en") or _local(c) for c in zt_iris),
+            alt_labels=sorted(read.alts.get(node, ())),
+            county_level=bool(cls & _COUNTY_LEVEL),
+            label_zh=lab.get("zh") or lab.get("en") or _local(node),
+            label_en=lab.get("en") or lab.get("zh") or _local(node),
+            figures=[],
+            quotes=sorted(read.quotes(read.graphs_about.get(node, ()))),
+        )
+
+
+def _role(read: _Read, r: dict[str, Any]) -> dict[str, str]:
+    return {"role": _local(r["role"]), "role_zh": read.label(r["role"], "zh"),
+            "role_en": read.label(r["role"], "en")} if isinstance(r.get("role"), str) else {}
+
+
+def _edges(G: nx.MultiDiGraph, read: _Read) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The edges between nodes, keyed (from, name, to), each with the quotes of the graphs holding
+    its triple: zt:networkEdge properties, zt:runBy reversed, posts; memberships add their role."""
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def add_edge(s: str, name: str, o: str, predicate: str, graphs: Iterable[str], **attrs: Any) -> None:
+        if s in G and o in G:
+            e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": set()})
+            e["quotes"] |= read.quotes(graphs)
+            e.update({k: v for k, v in attrs.items() if v})
+
+    for s, p, o in sorted(read.links):
+        if p in read.edge_of:
+            add_edge(s, read.edge_of[p], o, p, read.graphs_of.get((s, p, o), ()))
+        elif p == _RUN_BY:
+            add_edge(o, "runs", s, p, read.graphs_of.get((s, p, o), ()))
+    for node, r in sorted(read.res.items()):
+        if "member" in r and "organization" in r:  # org:Membership: its role on the member-of edge
+            e = edges.get((r["member"], read.edge_of.get(ORG + "memberOf", ""), r["organization"]))
+            if e is not None:
+                e.update({k: v for k, v in _role(read, r).items() if v})
+        if "heldBy" in r and "postIn" in r:  # org:Post
+            add_edge(r["heldBy"], "holds-post-at", r["postIn"], ORG + "Post",
+                     read.graphs_of.get((node, ORG + "heldBy", r["heldBy"]), ()), post=node, **_role(read, r))
+    return edges
+
+
+def _add_figures(G: nx.MultiDiGraph, read: _Read) -> None:
+    """Each zt:Observation about a node, on that node (its IRI is its record graph's)."""
+    label = read.label
+    for node, r in sorted(read.res.items()):
+        if "about" not in r or r["about"] not in G:
+            continue
+        G.nodes[r["about"]]["figures"].append({
+            "indicator_zh": label(r.get("indicator"), "zh"),
+            "indicator_en": label(r.get("indicator"), "en"),
+            "as_stated": str(r.get("valueAsStated") or _number(r.get("value"))),
+            "value": _number(r.get("value")),
+            "year": str(r.get("year", "")),
+            "period": str(r.get("periodLabel", "")),
+            "quote": " / ".join(sorted(read.quotes_of.get(node, ()))),
+            "fact": node,
+            # the unit, kind, baseline and status, with the ontology's labels of the individuals
+            "unit": _local(r["unit"]) if isinstance(r.get("unit"), str) else "",
+            "unit_zh": label(r.get("unit"), "zh"),
+            "unit_en": label(r.get("unit"), "en"),
+            "kind": _local(r["observationKind"]).lower() if isinstance(r.get("observationKind"), str) else "",
+            "baseline_year": str(r.get("baselineYear", "")),
+            "status": _local(r["status"]) if isinstance(r.get("status"), str) else "",
+            "status_zh": label(r.get("status"), "zh"),
+            "status_en": label(r.get("status"), "en"),
+            "bound": _local(r["bound"]) if isinstance(r.get("bound"), str) else "",
+            "bound_zh": label(r.get("bound"), "zh") if isinstance(r.get("bound"), str) else "",
+            "bound_en": label(r.get("bound"), "en") if isinstance(r.get("bound"), str) else "",
+        })
 
 
 _RESOURCE_PROPS = {

@@ -7,14 +7,14 @@
 # article does and does not tell.
 
 # %%
-import os, sys
+import importlib.util
+import os
+import sys
 from pathlib import Path
 
 if Path.cwd().name == "notebooks":
     os.chdir("..")                      # the project folder: graph/, queries/, ontology/
-try:
-    import zkg
-except ModuleNotFoundError:             # a checkout that is not pip-installed
+if importlib.util.find_spec("zkg") is None:  # a checkout that is not pip-installed
     sys.path.insert(0, os.getcwd())
 
 import pandas as pd
@@ -91,7 +91,8 @@ derived[derived["derivation"].str.contains("alliance")][["value", "derivation"]]
 # The words the memberships rest on (paragraph 22):
 for row in g.ask("paragraph-facts", paragraph=22):
     if "盟主" in row["quote"]:
-        print(row["quote"]); break
+        print(row["quote"])
+        break
 
 # %% [markdown]
 # ## Paths and centrality

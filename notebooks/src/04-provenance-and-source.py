@@ -8,14 +8,14 @@
 # and how to walk from any fact back to its paragraph — and from a paragraph to its facts.
 
 # %%
-import os, sys
+import importlib.util
+import os
+import sys
 from pathlib import Path
 
 if Path.cwd().name == "notebooks":
     os.chdir("..")                      # the project folder: graph/, queries/, ontology/
-try:
-    import zkg
-except ModuleNotFoundError:             # a checkout that is not pip-installed
+if importlib.util.find_spec("zkg") is None:  # a checkout that is not pip-installed
     sys.path.insert(0, os.getcwd())
 
 import pandas as pd
@@ -78,10 +78,10 @@ short(notes)
 # only: the detector looks for repeats, splits, unfinished endings, garbling and suspicious labels.)
 
 # %%
-found = pd.DataFrame([(f.kind, list(f.paragraphs), list(f.of)) for f in detect(article)],
-                     columns=["kind", "paragraphs", "of"])
 from kg_build.vocab import load_vocabulary
 
+found = pd.DataFrame([(f.kind, list(f.paragraphs), list(f.of)) for f in detect(article)],
+                     columns=["kind", "paragraphs", "of"])
 kind_iri = load_vocabulary(Path("ontology/zhaotong.ttl")).codes["DefectKind"]   # code → individual
 curated = {(r["kind"], r["paragraph"]) for r in g.ask("source-audit")}
 found["curated"] = [all((str(kind_iri[k]), p) in curated for p in ps) for k, ps in zip(found["kind"], found["paragraphs"])]

@@ -19,8 +19,9 @@ from kg_build.vocab import load_vocabulary
 from kg_build.facts import as_ints
 from kg_build.manifest import MANIFEST, GraphFileError, manifest_text, read_manifest
 from zkg.cli import cli
+from zkg.cli.options import root_option
 
-__all__ = ["write_atomically", "check_out", "WriteError", "project_root", "root_option", "previous_records",
+__all__ = ["write_atomically", "check_out", "WriteError", "project_root", "previous_records",
            "schema_files"]
 
 TEMP_SUFFIX = ".tmp"
@@ -39,12 +40,6 @@ def project_root() -> Path:
         if all((folder / name).is_dir() for name in ("facts", "ontology", "sources")):
             return folder
     return Path(__file__).resolve().parents[2]
-
-
-root_option = click.option(
-    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-    help="Project folder with sources/, facts/ and ontology/ (default: the working directory or the "
-         "nearest folder above it that has them, else this checkout).")
 
 
 def _temp_pattern(names) -> re.Pattern:
@@ -107,8 +102,8 @@ def write_atomically(files: dict[str, bytes], out: Path) -> None:
         os.umask(umask)
         try:
             for name, data in files.items():
-                fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=TEMP_SUFFIX)
-                temps.append((name, Path(tmp)))
+                fd, tmp_name = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=TEMP_SUFFIX)
+                temps.append((name, Path(tmp_name)))
                 with os.fdopen(fd, "wb") as fh:
                     os.fchmod(fh.fileno(), 0o666 & ~umask)
                     fh.write(data)

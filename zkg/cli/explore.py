@@ -6,35 +6,23 @@ This module reads arguments and prints; the work is done by ``zkg.lookup`` and `
 
 from __future__ import annotations
 
-
-
 import click
 
 from zkg import explore
 from zkg.cli import cli
-from zkg.cli.query import _default_dir, _fail, graph_dir_option, timeout_option
+from zkg.cli.options import default_dir, fail, format_option, store_options, wide_option
 from zkg.errors import QueryInterrupted
 from zkg.lookup import Names
 from zkg.errors import StoreError
-from zkg.store import ENGINES, open_store
+from zkg.store import open_store
 from zkg.values import compact
-from zkg.table import FORMATS, format_result
+from zkg.table import format_result
 
 __all__ = ["search", "show", "paragraph"]
 
 
-def store_options(f):
-    """--engine, --endpoint, --graph-dir, --timeout: where the graph is."""
-    f = timeout_option(f)
-    f = graph_dir_option(f)
-    f = click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 query endpoint instead.")(f)
-    f = click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
-                     help="Embedded store to load graph/ into.")(f)
-    return f
-
-
 def _open(engine, endpoint, graph_dir, timeout):
-    return open_store(graph_dir or _default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
+    return open_store(graph_dir or default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
 
 
 def _guarded(run):
@@ -45,7 +33,7 @@ def _guarded(run):
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(130) from None
     except StoreError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 @cli.command()
@@ -53,8 +41,7 @@ def _guarded(run):
 @click.option("--class", "cls", metavar="CLASS", default=None,
               help="Only things of this class (zt:School, or its name: 学校).")
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many to show.")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table for people; csv, tsv, json, records, jsonl, md for tools.")
+@format_option()
 @store_options
 def search(text, cls, limit, fmt, engine, endpoint, graph_dir, timeout):
     """Find things by name: Chinese or English, label or other name, whole or part.
@@ -86,7 +73,7 @@ def _section(title: str) -> None:
 
 @cli.command()
 @click.argument("entity")
-@click.option("--wide", is_flag=True, help="Do not cut long text in the tables.")
+@wide_option
 @store_options
 def show(entity, wide, engine, endpoint, graph_dir, timeout):
     """Everything about one thing, by name or IRI: its names and class, what the article says
@@ -137,7 +124,7 @@ def show(entity, wide, engine, endpoint, graph_dir, timeout):
 
 @cli.command()
 @click.argument("number", type=int)
-@click.option("--wide", is_flag=True, help="Do not cut long text in the table of facts.")
+@wide_option
 @store_options
 def paragraph(number, wide, engine, endpoint, graph_dir, timeout):
     """Paragraph N of the article (the N-th non-blank line), with the facts that cite it and

@@ -15,28 +15,22 @@ import networkx as nx
 
 from zkg import network as net
 from zkg.cli import cli
+from zkg.cli.options import default_dir, format_option, graph_dir_option, output_option, seed_option
 from zkg.errors import StoreError
 from zkg.result import Result
 from zkg.values import IRI
-from zkg.table import FORMATS, format_result
+from zkg.table import format_result
 
 __all__ = ["network", "viz"]
 
-_HERE = Path(__file__).resolve().parents[2]
 EXPORTS = ("graphml", "gexf")
-
-
-def _default_dir(name: str) -> Path:
-    """``./NAME`` when it exists, else the folder beside the package (a checkout)."""
-    local = Path.cwd() / name
-    return local if local.is_dir() else _HERE / name
 
 
 def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
     """Read the graph file (and the ontology's subclass axioms and labels) and project it."""
-    graph_dir = graph_dir or _default_dir("graph")
+    graph_dir = graph_dir or default_dir("graph")
     if ontology is None:
-        cand = _default_dir("ontology") / "zhaotong.ttl"
+        cand = default_dir("ontology") / "zhaotong.ttl"
         ontology = cand if cand.is_file() else None
     try:
         return net.load_network(graph_dir, ontology)
@@ -52,13 +46,7 @@ def graph_options(f):
                      help="Which part of the graph: alliances, school-network, people, programs or all.")(f)
     f = click.option("--ontology", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
                      help="Ontology: node kinds, edge names, subclass axioms, labels (default: ./ontology/zhaotong.ttl).")(f)
-    f = click.option("--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Folder holding zhaotong.nq (default: ./graph).")(f)
-    return f
-
-
-format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
-                             show_default=True, help="Output format.")
+    return graph_dir_option(f)
 
 
 @cli.group(invoke_without_command=True)
@@ -66,9 +54,8 @@ format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS)
 @click.option("--export", type=click.Choice(EXPORTS), default=None,
               help="Write the view (default: alliances) laid out and coloured, for Gephi or Cytoscape, "
                    "instead of answering.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write with --export.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed of --export.")
+@output_option("File to write with --export.")
+@seed_option("Layout seed of --export: same seed, same positions.")
 @click.pass_context
 def network(ctx, graph_dir, ontology, view, export, output, seed):
     """Answer relational questions with NetworkX, or export the network.
@@ -120,7 +107,7 @@ def _grouped(G: nx.MultiDiGraph, answer: dict[str, list[str]], key: str, item: s
 
 
 @network.command("alliance-members")
-@format_option
+@format_option()
 @click.pass_obj
 def alliance_members(load, fmt):
     """Which schools belong to each alliance (leaders included), with their role.
@@ -140,7 +127,7 @@ def alliance_members(load, fmt):
 
 
 @network.command("alliance-leaders")
-@format_option
+@format_option()
 @click.pass_obj
 def alliance_leaders(load, fmt):
     """Which school leads (盟主) each alliance.
@@ -154,7 +141,7 @@ def alliance_leaders(load, fmt):
 
 
 @network.command("alliance-counties")
-@format_option
+@format_option()
 @click.pass_obj
 def alliance_counties(load, fmt):
     """Which counties (places) each alliance covers.
@@ -168,7 +155,7 @@ def alliance_counties(load, fmt):
 
 
 @network.command("schools-per-county")
-@format_option
+@format_option()
 @click.pass_obj
 def schools_per_county(load, fmt):
     """The schools in each county-level division (located in it or in a place inside it).
@@ -188,7 +175,7 @@ def _names(graph_dir: Path | None):
     from zkg.store import open_store
 
     try:
-        return Names.from_store(open_store(graph_dir or _default_dir("graph")))
+        return Names.from_store(open_store(graph_dir or default_dir("graph")))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -196,7 +183,7 @@ def _names(graph_dir: Path | None):
 @network.command("path")
 @click.argument("a")
 @click.argument("b")
-@format_option
+@format_option()
 @click.pass_context
 def path(ctx, a, b, fmt):
     """How two entities are connected: the shortest path with the edge names.
@@ -241,8 +228,8 @@ def path(ctx, a, b, fmt):
 @click.option("-k", "k", type=click.IntRange(min=1), default=10, show_default=True, help="How many.")
 @click.option("--measure", type=click.Choice(["betweenness", "degree"]), default="betweenness",
               show_default=True, help="Centrality measure.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampled betweenness (big graphs).")
-@format_option
+@seed_option("Seed for sampled betweenness (big graphs): same seed, same ranking.")
+@format_option()
 @click.pass_obj
 def central(load, kind, k, measure, seed, fmt):
     """The most central schools, programs, people… of the network.
@@ -270,7 +257,7 @@ def central(load, kind, k, measure, seed, fmt):
 
 
 @network.command("components")
-@format_option
+@format_option()
 @click.pass_obj
 def components(load, fmt):
     """Connected components (ignoring direction), largest first, with a few members each.
@@ -287,9 +274,8 @@ def components(load, fmt):
 
 @cli.command()
 @graph_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Layout seed: same seed, same picture.")
+@output_option("The HTML file to write.", required=True)
+@seed_option()
 def viz(graph_dir, ontology, view, output, seed):
     """Draw the network as one self-contained HTML page (works offline).
 

@@ -20,37 +20,19 @@ from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
 from zkg.push import push_graph
 from zkg.lookup import Resolver, missing_iris
+from zkg.cli.options import default_dir, fail, format_option, graph_dir_option, store_options, wide_option
 from zkg.errors import QueryInterrupted, StoreError
 from zkg.result import Result
-from zkg.store import DEFAULT_TIMEOUT, ENGINES, open_store
+from zkg.store import open_store
 from zkg.values import compact, IRI
-from zkg.table import FORMATS, GRAPH_FORMATS, delimited_lines, format_graph, format_result
+from zkg.table import GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "push"]
 
-_HERE = Path(__file__).resolve().parents[2]
 MAX_ROWS = 10000
 #: File name endings for --out-dir.
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "tsv": "tsv", "json": "srj", "records": "json",
               "jsonl": "jsonl", "ttl": "ttl", "nt": "nt", "jsonld": "jsonld"}
-
-
-def _default_dir(name: str) -> Path:
-    """``./NAME`` when it exists, else the folder beside the package (a checkout)."""
-    local = Path.cwd() / name
-    return local if local.is_dir() else _HERE / name
-
-
-graph_dir_option = click.option(
-    "--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Folder holding the built graph, zhaotong.nq (or zhaotong.nt of older builds) (default: ./graph).")
-timeout_option = click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-    help="Seconds a query may run, on every engine (and to wait for a server).")
-
-
-def _fail(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -69,7 +51,7 @@ def _adhoc_params(given: dict[str, str]) -> dict:
 
 
 def _catalogue(queries_dir: Path | None) -> Catalogue:
-    folder = queries_dir or _default_dir("queries")
+    folder = queries_dir or default_dir("queries")
     texts = read_queries(folder)
     if not texts:
         raise click.ClickException(f"no named questions in {folder}/: pass --queries-dir DIR")
@@ -128,21 +110,14 @@ def _read_stdin() -> str:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter (repeatable). A thing may be given by IRI, ztd:/zt: CURIE, or name "
                    "(昭通一中, 周世碧, Zhaotong No.1 Middle School).")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS + GRAPH_FORMATS), default="table", show_default=True,
-              help="table lines up Chinese; csv, tsv; json is SPARQL 1.1 JSON results; records is a JSON array of "
-                   "row objects and jsonl one object a line (for pandas and jq); md. CONSTRUCT and DESCRIBE "
-                   "print Turtle (ttl) unless nt or jsonld is asked for.")
+@format_option(GRAPH_FORMATS, "CONSTRUCT and DESCRIBE print Turtle (ttl) unless nt or jsonld is asked for.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write each answer to DIR/NAME.csv (or .tsv, .srj, .json, .jsonl, .md, .txt) instead of printing.")
 @click.option("--bom", is_flag=True, help="Start csv/tsv with a UTF-8 byte order mark, so Excel shows Chinese.")
-@click.option("--wide", is_flag=True, help="Do not cut long text in tables (cut at 60 columns otherwise).")
-@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
-              help="Embedded store to load graph/ (and the ontology beside it) into.")
-@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 query endpoint instead.")
-@graph_dir_option
+@wide_option
+@store_options
 @click.option("--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of named .rq questions (default: ./queries).")
-@timeout_option
 @click.option("--max-rows", type=click.IntRange(min=0), default=MAX_ROWS, show_default=True,
               help="Print at most this many rows (0: all; csv and tsv then stream in constant memory); "
                    "a cut answer says so on stderr.")
@@ -177,7 +152,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         if text or list_ or params or out_dir or endpoint or (name and (name == "-" or name.endswith(".rq"))):
             raise click.UsageError("--update-expected takes NAME or --all alone: the expected answers are the "
                                    "named questions' with their default parameters, on the embedded store")
-        out_dir = (queries_dir or _default_dir("queries")) / "expected"
+        out_dir = (queries_dir or default_dir("queries")) / "expected"
         fmt, max_rows = "json", 0
     if bom and fmt not in ("csv", "tsv"):
         raise click.UsageError("--bom is for -f csv and -f tsv (Excel reads them as UTF-8 with it)")
@@ -192,7 +167,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
             click.echo(_list_output(_catalogue(queries_dir), fmt), nl=False)
             return
         if name == "-" or text == "-":
-            jobs = [(None, _read_stdin(), "stdin")]
+            jobs: list[tuple[Question | None, str | None, str]] = [(None, _read_stdin(), "stdin")]
         elif name and (name.endswith(".rq") or Path(name).is_file()):
             path = Path(name)
             if not path.is_file():
@@ -210,10 +185,10 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
             q = _catalogue(queries_dir).get(name)
             jobs = [(q, None, q.name)]
         if all_ and given:
-            unused = sorted(set(given) - {p.name for q, _, _ in jobs for p in q.params})
+            unused = sorted(set(given) - {p.name for q, _, _ in jobs if q is not None for p in q.params})
             if unused:
                 raise click.UsageError(f"--param {unused[0]}: no named question takes it (see zkg query --list)")
-        store = open_store(graph_dir or _default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
+        store = open_store(graph_dir or default_dir("graph"), engine=engine, endpoint=endpoint, timeout=timeout)
         resolver = Resolver(store)
         answers, binds = [], []
         for question, raw, label in jobs:
@@ -225,6 +200,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
                 result = store.select(prepared, bound, max_rows=max_rows, allow_service=allow_service)
                 form = "SELECT"
             else:
+                assert raw is not None  # a job without a named question carries its query text
                 bound = _adhoc_params(given)
                 prepared = prepare_adhoc(raw, allow_service)
                 if max_rows == 0 and fmt in ("csv", "tsv") and out_dir is None and prepared.form == "SELECT":
@@ -252,12 +228,12 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(130) from None
     except StoreError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 def _write_lines(lines, first: str = "", chunk: int = 4096) -> None:
     """Write text lines to stdout in chunks (a write per line costs more than the row)."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout  # click.get_text_stream is deprecated (click 8.5)
     batch: list[str] = [first]
     for line in lines:
         batch.append(line)
@@ -341,7 +317,8 @@ def _emit(answers, fmt: str, out_dir: Path | None, bom: bool, wide: bool, all_: 
 @click.option("--query-endpoint", metavar="URL", default=None,
               help="Where to count the triples afterwards (default: …/store → …/query, else the same URL).")
 @graph_dir_option
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds to wait.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds to wait for the server (to take the graph, then to count it).")
 def push(endpoint, per_graph, query_endpoint, graph_dir, timeout):
     """Load the graph's dataset and the ontology into a SPARQL server (Graph Store Protocol PUT), then check the counts.
 
@@ -353,11 +330,11 @@ def push(endpoint, per_graph, query_endpoint, graph_dir, timeout):
     Example:
         zkg push --endpoint http://127.0.0.1:7878/store
     """
-    folder = graph_dir or _default_dir("graph")
+    folder = graph_dir or default_dir("graph")
     try:
         report = push_graph(folder, endpoint, query_endpoint, timeout, per_graph=per_graph)
     except StoreError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     found = report.dataset
     click.echo(f"pushed {found.triples} triples in the default graph and {found.quads} quads in {found.graphs} "
                f"named graphs to {report.url} (HTTP {report.status}); the server holds them all")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from zkg.cli import cli
-from zkg.cli.query import _default_dir, _fail, graph_dir_option
+from zkg.cli.options import default_dir, fail, graph_dir_option
 from zkg.serve import DEFAULT_TIMEOUT, run
 from zkg.errors import StoreError
 from zkg.loading import find_graph_file
@@ -38,8 +38,8 @@ def serve(port, host, graph_dir, timeout):
         zkg query --all --endpoint http://127.0.0.1:7878/sparql
     """
     try:
-        graph_file = find_graph_file(graph_dir or _default_dir("graph"))
+        graph_file = find_graph_file(graph_dir or default_dir("graph"))
         run(graph_file, host=host, port=port, timeout=timeout,
             announce=lambda line: click.echo(line), note=lambda line: click.echo(line, err=True))
     except StoreError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
