@@ -101,7 +101,9 @@ class Measure:
     @property
     def own_indicator(self) -> str:
         """The indicator its rows are observations of: the article's when the same, else one of its own."""
-        return self.indicator if self.match == "same" else f"indicator/reported/{self.id}"
+        if self.match == "same" and self.indicator:
+            return self.indicator
+        return f"indicator/reported/{self.id}"
 
 
 @dataclass(frozen=True)
@@ -348,8 +350,8 @@ def value_range(value: Decimal, as_stated: str | None, bound: str | None, unit: 
             multiplier = value / digits if digits else Decimal(1)
     if digits is None:
         digits = value
-    written = Decimal(1).scaleb(digits.as_tuple().exponent) * multiplier  # a unit of the last written digit
-    nonzero = Decimal(1).scaleb(digits.normalize().as_tuple().exponent) * multiplier if digits else written
+    written = Decimal(1).scaleb(int(digits.as_tuple().exponent)) * multiplier  # a unit of the last written digit
+    nonzero = Decimal(1).scaleb(int(digits.normalize().as_tuple().exponent)) * multiplier if digits else written
     bound = bound or "exactly"
     if bound == "at-least":
         return Range(value, None, False, False)
@@ -431,8 +433,9 @@ def _pair(a: ArticleFigure, r: ReportFigure, series: list[ArticleFigure]) -> Pai
         verdict = "agrees" if meet else "conflicts"
         return Pair(a, r, verdict, meet, f"{verdict} ({RULES[verdict]}): {said}")
     if a.year is not None and r.year is not None:
-        before = max((f for f in dated if f.year < r.year), key=lambda f: f.year, default=None)
-        after = min((f for f in dated if f.year > r.year), key=lambda f: f.year, default=None)
+        year = r.year
+        before = max((f for f in dated if (f.year or 0) < year), key=lambda f: f.year or 0, default=None)
+        after = min((f for f in dated if (f.year or 0) > year), key=lambda f: f.year or 0, default=None)
         if before is not None and after is not None:
             fits = meets(rr, _hull([before, after]))
             around = f"; the article's series gives {_plain(before.value)} in {before.year} and " \
@@ -501,7 +504,7 @@ def report_quads(vocab: Vocabulary, reports: Reports) -> Iterator[tuple]:
                    (ind, RDFS.label, Literal(m.en, lang="en")),
                    (ind, zt.labelBasis, code["LabelBasis"]["translation"])]
         if m.match == "related":
-            triples.append((ind, SKOS.related, ZTD[m.indicator]))
+            triples.append((ind, SKOS.related, ZTD[str(m.indicator)]))
         for t in triples:
             yield (*t, g)
         for t in ((g, RDF.type, zt.Fact), (g, zt.curatedIn, Literal(MEASURES_CSV)),

@@ -8,14 +8,14 @@
 # no other source (DESIGN.md, "other reports"). An uncertain year never gives "agrees" or "conflicts".
 
 # %%
-import os, sys
+import importlib.util
+import os
+import sys
 from pathlib import Path
 
 if Path.cwd().name == "notebooks":
     os.chdir("..")                      # the project folder: graph/, queries/, ontology/
-try:
-    import zkg
-except ModuleNotFoundError:             # a checkout that is not pip-installed
+if importlib.util.find_spec("zkg") is None:  # a checkout that is not pip-installed
     sys.path.insert(0, os.getcwd())
 
 import pandas as pd
