@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Mapping
 
 from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
 
 from kg_build.corroborate import Reports, article_figures, compare, corroboration_quads, load_reports, report_quads
 from kg_build.errors import FactError
@@ -238,7 +239,7 @@ def _check_reference_columns(vocab: Vocabulary, ontology_text: str) -> None:
         if column not in PLACE_COLUMNS:
             raise FactError(ontology, line_of(column), f"zt:referenceColumn {column!r} is not a column of "
                             f"{REFERENCE_CSV} ({', '.join(PLACE_COLUMNS)})", "correct the annotation's column name")
-    seen: dict[str, URIRef] = {}
+    seen: dict[str, Node] = {}
     for cls, word in sorted(vocab.graph.subject_objects(vocab.zt.referenceKind)):
         if str(word) in seen and seen[str(word)] != cls:
             raise FactError(ontology, line_of(str(word)), f"zt:referenceKind {str(word)!r} is given to two classes "

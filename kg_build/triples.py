@@ -233,7 +233,8 @@ def _membership(ctx: Context, rec: Record) -> Iterator[Triple]:
     yield m, org("role"), role
     yield member, org("memberOf"), group
     for prop in ctx.vocab.graph.objects(role, org("roleProperty")):  # e.g. zt:leads for the alliance leader
-        yield member, prop, group
+        if isinstance(prop, URIRef):  # only an IRI can be a predicate
+            yield member, prop, group
 
 
 def _figure(ctx: Context, rec: Record) -> Iterator[Triple]:
@@ -354,6 +355,7 @@ def reference_quads(ctx: Context, path: str, rows: list[tuple[int, dict[str, str
                 if prop == zt.wikidataId:
                     yield e, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{raw}"), g
             else:
+                assert figure is not None  # reference_value_columns: a column is a property's or a figure's
                 indicator, unit, year = figure
                 try:
                     number = Decimal(raw)

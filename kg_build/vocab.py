@@ -94,7 +94,8 @@ class Vocabulary:
     @property
     def reference_columns(self) -> dict[str, URIRef]:
         """The reference CSV's columns that are values of a data property (``zt:referenceColumn``)."""
-        return dict(sorted((str(col), p) for p, col in self.graph.subject_objects(self.zt.referenceColumn)))
+        return dict(sorted((str(col), p) for p, col in self.graph.subject_objects(self.zt.referenceColumn)
+                           if isinstance(p, URIRef)))
 
     def is_subclass(self, cls: URIRef, ancestor: URIRef) -> bool:
         seen, todo = set(), [cls]
@@ -130,6 +131,6 @@ def load_vocabulary(source: Path | Graph) -> Vocabulary:
     code_prop = URIRef(ZT_IRI + "code")
     for ind, code in g.subject_objects(code_prop):
         for cls in g.objects(ind, RDF.type):
-            if isinstance(cls, URIRef) and str(cls).startswith(ZT_IRI):
+            if isinstance(ind, URIRef) and isinstance(cls, URIRef) and str(cls).startswith(ZT_IRI):
                 codes.setdefault(str(cls)[len(ZT_IRI):], {})[str(code)] = ind
     return Vocabulary(g, zt, declared, classes, properties, codes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -95,13 +96,15 @@ def scratch_project(tmp_path) -> Path:
 
 
 def run_zkg(*args: str, cwd: Path | None = None, stdin: str | None = None, timeout: float = 300,
-            text: bool = True, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess:
+            text: bool = True, stdout: Any = subprocess.PIPE, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess:
     """Run the real command line in a child process (so tracebacks, exit codes and stderr are real).
 
     ``cwd`` defaults to the checkout; ``stdin`` is piped in; ``text=False`` gives bytes (a BOM, say);
-    ``stdout`` may be an open file, for output too big to hold."""
+    ``stdout`` may be an open file, for output too big to hold; ``env`` adds environment variables."""
     return subprocess.run([sys.executable, "-m", "zkg", *args], stdout=stdout, stderr=subprocess.PIPE, text=text,
-                          input=stdin, cwd=cwd or ROOT, timeout=timeout)
+                          input=stdin, cwd=cwd or ROOT, timeout=timeout,
+                          env={**os.environ, **env} if env else None)
 
 
 @pytest.fixture(scope="session")

@@ -433,10 +433,10 @@ def test_push_never_replaces_a_graph_with_an_empty_or_damaged_one(tmp_path, zkg)
         count = open_store(endpoint=f"{url}/query").triple_count()
         empty = tmp_path / "empty"
         empty.mkdir()
-        (empty / "zhaotong.nt").write_bytes(b"")
-        (empty / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.nt": b""}, 0)))
+        (empty / "zhaotong.nq").write_bytes(b"")
+        (empty / "manifest.json").write_text(manifest_text(make_manifest({"zhaotong.nq": b""}, 0)))
         damaged = _copy_graph(tmp_path)
-        (damaged / "zhaotong.nt").write_bytes(b"")
+        (damaged / "zhaotong.nq").write_bytes(b"")
         for folder, words in ((empty, "holds no triples"), (damaged, "empty but its manifest says")):
             done = zkg("push", "--endpoint", f"{url}/store", "--graph-dir", str(folder))
             assert done.returncode == 1 and words in done.stderr and done.stderr.count("\n") == 1

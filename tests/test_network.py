@@ -383,3 +383,15 @@ def test_cli_missing_graph_says_how_to_fix(tmp_path, zkg):
     assert proc.returncode == 1
     [line] = proc.stderr.strip().splitlines()
     assert line.startswith(f"Error: no graph in {tmp_path}/") and line.endswith("run `zkg build` first")
+
+
+@pytest.mark.parametrize("view", ["school-network", "alliances", "all"])
+def test_exports_are_the_same_bytes_whatever_the_string_hashing(view, tmp_path, zkg):
+    """Same graph in, same bytes out: the node and edge order must not follow Python's hash seed."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"{view}-{seed}.gexf"
+        done = zkg("network", "--view", view, "--export", "gexf", "-o", str(out), env={"PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]

@@ -59,9 +59,11 @@ class Job:
     def _keep_interrupting(self, tries: int = 50, pause: float = 0.1) -> None:
         for _ in range(tries):
             with self.lock:
-                if not (self.interruptible and self.thread is not None and self.thread.is_alive()):
+                thread = self.thread
+                # a thread that is alive has an ident (it is None only before the thread starts)
+                if not (self.interruptible and thread is not None and thread.is_alive() and thread.ident is not None):
                     return
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread.ident),
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
                                                            ctypes.py_object(_Abandoned))
             time.sleep(pause)
 
@@ -110,6 +112,7 @@ def run_with_deadline(work: Callable[[threading.Event], T], timeout: float | Non
         while not done.wait(0.05 if deadline is None else max(0.0, min(0.05, deadline - time.monotonic()))):
             if deadline is not None and time.monotonic() >= deadline:
                 job.interrupt()
+                assert timeout, "a deadline is set only for a timeout"
                 raise _timeout_error(timeout)
     except KeyboardInterrupt:
         job.interrupt()
@@ -173,6 +176,7 @@ def stream_with_deadline(produce: Callable[[], Iterator], timeout: float | None)
         try:
             while True:
                 if deadline is not None and time.monotonic() >= deadline:
+                    assert timeout, "a deadline is set only for a timeout"
                     raise _timeout_error(timeout)
                 try:
                     kind, value = pipe.get(timeout=0.05)

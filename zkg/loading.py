@@ -91,8 +91,10 @@ def load_oxigraph(path: Path | None = None, data: str | None = None, ontology: P
     try:
         if data is not None:
             store.bulk_load(data.encode("utf-8"), ox.RdfFormat.N_QUADS)
-        else:
+        elif path is not None:
             store.bulk_load(path=str(path), format=ox_format(path))
+        else:
+            raise TypeError("load_oxigraph() needs path (a graph file) or data (N-Quads text)")
     except (SyntaxError, OSError, ValueError) as exc:
         raise StoreError(f"cannot load {path or 'data'}: {_detail(exc)}: rebuild the graph") from None
     if ontology is not None:
@@ -123,8 +125,10 @@ def load_rdflib(path: Path | None = None, data: str | None = None, ontology: Pat
     try:
         if data is not None:
             dataset.parse(data=data, format="nquads")
-        else:
+        elif path is not None:
             dataset.parse(str(path), format=_FORMATS[Path(path).suffix][1])
+        else:
+            raise TypeError("load_rdflib() needs path (a graph file) or data (N-Quads text)")
     except Exception as exc:
         raise StoreError(f"cannot load {path or 'data'}: {_detail(exc)}: rebuild the graph") from None
     if ontology is not None:

@@ -254,7 +254,8 @@ class _Kinds:
     rdfs:subClassOf (memoised), the most specific one winning."""
 
     def __init__(self, read: _Read) -> None:
-        self.read, self.memo = read, {}
+        self.read = read
+        self.memo: dict[str, frozenset[str]] = {}
 
     def reach(self, c: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
         if c in self.memo:
@@ -289,7 +290,7 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
     for src in [source] + ([ontology] if ontology is not None else []):
         for s, p, o, g in _quads(src):
             read.add(s, p, o, g)
-    G = nx.MultiDiGraph()
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     _add_nodes(G, read)
     # The names of the kinds and edges in both languages: the ontology's labels.
     G.graph["kind_labels"] = {k: (read.label(c, "zh"), read.label(c, "en")) for c, k in sorted(read.kind_of.items())}
@@ -446,7 +447,20 @@ def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
     if name == "school-network":  # the areas schools stand in link them to their district
         keep |= {o for s, o, k in G.edges(keys=True)
                  if k == "located-in" and G.nodes[s]["kind"] == "school" and G.nodes[o]["kind"] == "place"}
-    return G.subgraph(keep).copy()
+    return _induced(G, keep)
+
+
+def _induced(G: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """The subgraph on ``keep``, a copy, its nodes and edges in ``G``'s order. (``G.subgraph(keep)``
+    iterates the set ``keep`` when it is the smaller side, in an order that changes from run to
+    run with Python's string hashing: the exports would not be the same bytes twice.)"""
+    H: nx.MultiDiGraph = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if n in keep)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if u in keep and v in keep:
+            H.add_edge(u, v, key=k, **d)
+    return H
 
 
 def member_count(figures: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -471,7 +485,7 @@ def alliances(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     >>> sorted({k for _, k in alliances(G).nodes(data="kind")})
     ['alliance', 'division', 'school', 'unstated']
     """
-    A = nx.MultiDiGraph()
+    A: nx.MultiDiGraph[Any] = nx.MultiDiGraph()
     A.graph.update(G.graph)
     A.graph["kind_labels"] = {**G.graph.get("kind_labels", {}), UNSTATED: _UNSTATED_LABELS}
     ids = sorted((n for n, k in G.nodes(data="kind") if k == "alliance"), key=str)
@@ -529,7 +543,7 @@ def find_node(G: nx.MultiDiGraph, text: str, names: Any = None) -> str:
         if cand and cand in G:
             return cand
     if names is None:
-        rows = [(n, "label", LangString(d[k], lang)) for n, d in G.nodes(data=True)
+        rows: list[tuple[str, str, Any]] = [(n, "label", LangString(d[k], lang)) for n, d in G.nodes(data=True)
                 for k, lang in (("label_zh", "zh"), ("label_en", "en")) if d.get(k)]
         rows += [(n, "type", ZT + c) for n, d in G.nodes(data=True) for c in (d.get("cls") or "").split("|") if c]
         names = Names(rows)
@@ -605,7 +619,7 @@ def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
     (networkx's undirected *view* of a digraph walks neighbours in set order, which changes
     from run to run with string hashing; among equally short paths it would pick differently.)
     """
-    U = nx.Graph()
+    U: nx.Graph[Any] = nx.Graph()
     U.add_nodes_from(sorted(G.nodes, key=str))
     U.add_edges_from(sorted({tuple(sorted((u, v), key=str)) for u, v in G.edges()}, key=lambda e: (str(e[0]), str(e[1]))))
     return U
@@ -650,7 +664,7 @@ def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
         score = nx.degree_centrality(U)
     elif measure == "betweenness":
         sample = 500 if U.number_of_nodes() > 2000 else None
-        score = nx.betweenness_centrality(U, k=sample, seed=random.Random(seed) if sample else None)
+        score = nx.betweenness_centrality(U, k=sample, seed=seed if sample else None)  # an int seed is random.Random(seed)
     else:
         raise ValueError(f"unknown measure {measure!r}; use betweenness or degree")
     ranked = sorted(((n, s) for n, s in score.items() if kind is None or G.nodes[n]["kind"] == kind),
@@ -674,7 +688,7 @@ def for_export(G: nx.MultiDiGraph, positions: dict[Any, tuple[float, float]] | N
     the attributes ``x``, ``y``, ``r``, ``g``, ``b`` and ``color`` that Gephi's GraphML reader takes.
     ``y`` is flipped (up is up in Gephi).
     """
-    H = nx.MultiDiGraph()
+    H: nx.MultiDiGraph[Any] = nx.MultiDiGraph()
     for n, d in G.nodes(data=True):
         members = d.get("members") or {}
         attrs: dict[str, Any] = dict(
@@ -727,7 +741,7 @@ def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     (1000, True)
     """
     rng = random.Random(seed)
-    G = nx.MultiDiGraph()
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     G.graph["kind_labels"] = {kind: (zh, en) for kind, _, zh, en in _SYNTH}
     by_kind: dict[str, list[str]] = {}
     i = 0

@@ -163,7 +163,7 @@ def push_graph(graph_dir: str | Path, endpoint: str, query_endpoint: str | None 
     The ontology goes with it, into the default graph and its named graph, as the embedded stores
     hold it: ``ontology`` is a Turtle file, ``True`` for ``ontology/zhaotong.ttl`` beside
     ``graph_dir`` when there is one, or None."""
-    from kg_build.manifest import GraphFileError, read_manifest
+    from kg_build.manifest import MANIFEST, GraphFileError, read_manifest
 
     try:
         path = find_graph_file(graph_dir)
@@ -172,7 +172,10 @@ def push_graph(graph_dir: str | Path, endpoint: str, query_endpoint: str | None 
     except (StoreError, GraphFileError) as exc:
         raise PushError(f"refused: {exc}") from None
     have = counts(store)
-    want = DatasetCounts(manifest.get("triples"), manifest.get("quads", 0), manifest.get("graphs", 0))
+    triples = manifest.get("triples")
+    if triples is None:  # the build always writes it; without it there is nothing to compare
+        raise PushError(f"refused: {Path(graph_dir) / MANIFEST} gives no triple count: run `zkg build`")
+    want = DatasetCounts(triples, manifest.get("quads", 0), manifest.get("graphs", 0))
     if have != want:
         raise PushError(f"refused: {path} holds {have.triples} triples, {have.quads} quads in {have.graphs} "
                         f"named graphs, its manifest says {want.triples}, {want.quads} and {want.graphs}: "

@@ -122,13 +122,15 @@ def result_to_json(result: Result) -> str:
     return f'{{"head": {head},\n "results": {{"bindings": {bindings}}}}}\n'
 
 
-def result_from_json(data: Mapping | str, ordered: bool = False) -> Result:
+def result_from_json(data: Mapping[str, Any] | str, ordered: bool = False) -> Result:
     """Read SPARQL 1.1 Query Results JSON (a SELECT or an ASK answer)."""
     if isinstance(data, str):
-        data = json.loads(data)
-    if "boolean" in data:
-        return Result(("ask",), [(bool(data["boolean"]),)], ordered)
-    columns = tuple(data["head"]["vars"])
+        parsed: Mapping[str, Any] = json.loads(data)
+    else:
+        parsed = data
+    if "boolean" in parsed:
+        return Result(("ask",), [(bool(parsed["boolean"]),)], ordered)
+    columns = tuple(parsed["head"]["vars"])
     rows = [tuple(_json_value(b[c]) if c in b else None for c in columns)
-            for b in data["results"]["bindings"]]
+            for b in parsed["results"]["bindings"]]
     return Result(columns, rows, ordered)

@@ -204,7 +204,7 @@ class EndpointStore(Store):
 
     engine = "endpoint"
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         self.url = url
         self.timeout = timeout
 

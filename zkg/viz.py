@@ -102,8 +102,8 @@ def layout_large(G: nx.Graph, seed: int = 0) -> dict[Any, tuple[float, float]]:
     import numpy as np
 
     by_kind: dict[str, list[Any]] = {}
-    for n, k in G.nodes(data="kind"):
-        by_kind.setdefault(k or "?", []).append(n)
+    for n, d in G.nodes(data=True):
+        by_kind.setdefault(d.get("kind") or "?", []).append(n)
     rng = np.random.default_rng(seed)
     spacing = 12.0  # px per node, roughly
     kinds = sorted(by_kind, key=lambda k: (-len(by_kind[k]), k))
@@ -127,7 +127,7 @@ def layout_large(G: nx.Graph, seed: int = 0) -> dict[Any, tuple[float, float]]:
     return pos
 
 
-def alliance_order(G: nx.Graph) -> list[Any]:
+def alliance_order(G: nx.DiGraph) -> list[Any]:
     """The alliances of ``G``, those with the most covered counties first, then by name."""
     def stated(a: Any) -> int:
         return sum(1 for o in G.successors(a) if G.nodes[o].get("kind") != UNSTATED)
@@ -135,7 +135,7 @@ def alliance_order(G: nx.Graph) -> list[Any]:
                   key=lambda a: (-stated(a), G.nodes[a].get("label_zh", ""), str(a)))
 
 
-def layout_alliances(G: nx.Graph, row: float = 80.0, gap: float = 110.0,
+def layout_alliances(G: nx.DiGraph, row: float = 80.0, gap: float = 110.0,
                      columns: tuple[float, float, float] = (0.0, 330.0, 660.0)) -> dict[Any, tuple[float, float]]:
     """Positions for the alliances view: one band per alliance, schools left, the alliance in the
     middle, the counties it covers (or the placeholder) right. Deterministic: no seed needed.
@@ -156,7 +156,7 @@ def layout_alliances(G: nx.Graph, row: float = 80.0, gap: float = 110.0,
     return pos
 
 
-def layout(G: nx.Graph, view: str = "alliances", seed: int = 0) -> dict[Any, tuple[float, float]]:
+def layout(G: nx.DiGraph, view: str = "alliances", seed: int = 0) -> dict[Any, tuple[float, float]]:
     """Seeded positions (in pixels) for a view of a graph: :func:`layout_alliances` for the
     alliances view, :func:`layout_large` above :data:`LARGE` nodes, else a spring layout
     (``networkx.spring_layout`` with ``seed``, on the nodes and edges in sorted order).
@@ -167,7 +167,7 @@ def layout(G: nx.Graph, view: str = "alliances", seed: int = 0) -> dict[Any, tup
             return pos
     if G.number_of_nodes() > LARGE:
         return layout_large(G, seed)
-    S = nx.Graph()
+    S: nx.Graph[Any] = nx.Graph()
     S.add_nodes_from(sorted(G.nodes, key=str))
     S.add_edges_from(sorted({tuple(sorted((u, v), key=str)) for u, v in G.edges()}, key=str))
     raw = nx.spring_layout(S, seed=seed, k=1.5 / math.sqrt(max(S.number_of_nodes(), 1)))
@@ -175,21 +175,21 @@ def layout(G: nx.Graph, view: str = "alliances", seed: int = 0) -> dict[Any, tup
     return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in raw.items()}
 
 
-def node_colours(G: nx.Graph, view: str = "alliances") -> dict[Any, tuple[str, str]]:
+def node_colours(G: nx.DiGraph, view: str = "alliances") -> dict[Any, tuple[str, str]]:
     """(fill, border) per node: the kind's colours, or in the alliances view the alliance's colour
     for alliances and the counties they cover (a placeholder: white with the alliance's border)."""
     out = {}
     for n, d in G.nodes(data=True):
-        colour, border, _ = KIND_STYLE.get(d.get("kind"), _OTHER_STYLE)
+        colour, border, _ = KIND_STYLE.get(d.get("kind", ""), _OTHER_STYLE)
         out[n] = (colour, border)
     if view == "alliances":
         for i, a in enumerate(alliance_order(G)):
             c = ALLIANCE_COLOURS[i % len(ALLIANCE_COLOURS)]
             for n in [a, *G.successors(a)]:
-                kind = G.nodes[n].get("kind")
+                kind = G.nodes[n].get("kind", "")
                 if kind == UNSTATED:
                     out[n] = ("#ffffff", c)
-                elif kind != "school" and out[n][0] == KIND_STYLE.get(kind, ("",))[0]:  # first alliance wins
+                elif kind != "school" and out[n][0] == KIND_STYLE.get(kind, ("", "", ""))[0]:  # first alliance wins
                     out[n] = (c, _darker(c))
     return out
 
@@ -313,16 +313,16 @@ def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
         c, b, sh = KIND_STYLE.get(k, _OTHER_STYLE)
         zh, en = _kind_names(G, k)
         kinds.append({"name": k, "color": c, "border": b, "shape": sh, "zh": zh, "en": en, "count": counts[k]})
-    key = []
+    alliance_key = []
     if view == "alliances":
         for a in alliance_order(G):
-            key.append({"id": index[a], "color": colours[a][0], "zh": G.nodes[a]["label_zh"],
+            alliance_key.append({"id": index[a], "color": colours[a][0], "zh": G.nodes[a]["label_zh"],
                         "en": G.nodes[a]["label_en"]})
     title_zh, title_en = _VIEW_TITLES.get(view, (view, view))
     data = {
         "title_zh": title_zh, "title_en": title_en, "view": view, "seed": seed,
         "iterations": iterations, "large": large, "positioned": positioned,
-        "edgeLabels": len(edges) <= 300, "kinds": kinds, "allianceKey": key, "nodes": nodes, "edges": edges,
+        "edgeLabels": len(edges) <= 300, "kinds": kinds, "allianceKey": alliance_key, "nodes": nodes, "edges": edges,
         "edgeNames": {k: {"zh": zh, "en": en} for k, (zh, en) in
                       sorted(G.graph.get("edge_labels", {}).items()) if k in {e["name"] for e in edges}},
     }
@@ -383,7 +383,7 @@ def draw(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0, lang: s
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
     for n, d in G.nodes(data=True):
         x, y = pos[n]
-        kind = d.get("kind")
+        kind = d.get("kind", "")
         fill, border = colours[n]
         text = d.get(label) or str(n)
         if kind == "alliance" and view == "alliances":

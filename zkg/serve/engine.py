@@ -26,6 +26,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -107,29 +109,45 @@ def _die_with_parent() -> Callable[[], None] | None:
     return preexec
 
 
-def _drain(process: subprocess.Popen) -> None:
-    """Keep the last lines of the child's stderr in ``process.log`` (an unread pipe would fill
+@dataclass
+class _StderrTail:
+    """The last lines of a child's stderr, and the thread that reads them."""
+
+    lines: collections.deque[str]
+    reader: threading.Thread
+
+
+#: The stderr tail of each child started by :func:`start_server` (gone with the Popen object).
+_TAILS: weakref.WeakKeyDictionary[subprocess.Popen[str], _StderrTail] = weakref.WeakKeyDictionary()
+
+
+def _drain(process: subprocess.Popen[str]) -> None:
+    """Keep the last lines of the child's stderr in :data:`_TAILS` (an unread pipe would fill
     and block the child)."""
-    process.log = collections.deque(maxlen=20)
+    stream = process.stderr
+    assert stream is not None, "start the child with stderr=subprocess.PIPE"
+    lines: collections.deque[str] = collections.deque(maxlen=20)
 
     def read() -> None:
-        for line in process.stderr:
-            process.log.append(line.rstrip())
+        for line in stream:
+            lines.append(line.rstrip())
 
-    process.log_reader = threading.Thread(target=read, name=f"oxigraph-{process.pid}-stderr", daemon=True)
-    process.log_reader.start()
+    tail = _StderrTail(lines, threading.Thread(target=read, name=f"oxigraph-{process.pid}-stderr", daemon=True))
+    _TAILS[process] = tail
+    tail.reader.start()
 
 
-def _last_line(process: subprocess.Popen) -> str:
-    reader = getattr(process, "log_reader", None)
-    if reader is not None:
-        reader.join(timeout=2)
-    lines = [line for line in getattr(process, "log", ()) if line.strip()]
+def _last_line(process: subprocess.Popen[str]) -> str:
+    tail = _TAILS.get(process)
+    if tail is None:
+        return "no message"
+    tail.reader.join(timeout=2)
+    lines = [line for line in tail.lines if line.strip()]
     return lines[-1] if lines else "no message"
 
 
 def start_server(location: Path, port: int, read_only: bool = True,
-                 timeout: int | None = DEFAULT_TIMEOUT) -> subprocess.Popen:
+                 timeout: int | None = DEFAULT_TIMEOUT) -> subprocess.Popen[str]:
     """Start ``oxigraph serve[-read-only]`` on 127.0.0.1:``port``; returns the process.
 
     ``timeout`` is the server-side limit of one query in whole seconds (``None``: none). The child
@@ -268,6 +286,7 @@ class Engine:
         return self.url
 
     def _spawn(self) -> None:
+        assert self.location is not None, "start() makes the store directory before the first spawn"
         process = start_server(self.location / "store", self.port, timeout=self.timeout)
         self.process = process
         self.spawned_at = time.monotonic()

@@ -18,12 +18,15 @@ import socket
 import sys
 import time
 import urllib.parse
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from zkg.errors import ServiceRefused, StoreError, UpdateRefused
 from zkg.guard import prepare
 from zkg.serve.engine import DEFAULT_TIMEOUT
 from zkg.store import USER_AGENT
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
 
 __all__ = ["BUFFER_LIMIT", "CSP", "FORMATS", "MAX_REQUEST", "create_app", "guard", "one_line"]
 
@@ -62,7 +65,7 @@ class _Refusal(Exception):
         self.message = message
 
 
-def one_line(text: str, limit: int = 300) -> str:
+def one_line(text: object, limit: int = 300) -> str:
     line = " ".join(str(text).split())
     return line[:limit] or "no message"
 
@@ -106,6 +109,9 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
     app = Flask("zkg", static_folder="static", template_folder="templates")  # zkg/static, zkg/templates
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST)
     backend = urllib.parse.urlsplit(backend_url)
+    if backend.hostname is None:
+        raise ValueError(f"the backend URL {backend_url!r} names no host: give http://HOST:PORT")
+    backend_host = backend.hostname
 
     def text(status: int, message: str) -> Response:
         return Response(one_line(message) + "\n", status=status, mimetype="text/plain")
@@ -187,7 +193,7 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
         return _forward(urllib.parse.urlencode(form).encode("utf-8"), accept)
 
     def _forward(body: bytes, accept: str) -> Response:
-        conn = http.client.HTTPConnection(backend.hostname, backend.port, timeout=timeout)
+        conn = http.client.HTTPConnection(backend_host, backend.port, timeout=timeout)
         started = time.monotonic()
         try:
             conn.request("POST", "/query", body, {"Content-Type": "application/x-www-form-urlencoded",
@@ -261,10 +267,11 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
     return app
 
 
-def _read_query(request) -> tuple[str, "object"]:
+def _read_query(request) -> tuple[str, MultiDict[str, str]]:
     """The query text and the other parameters of a SPARQL 1.1 Protocol query request."""
     from werkzeug.datastructures import CombinedMultiDict
 
+    params: MultiDict[str, str]
     if request.method == "GET":
         params = request.args
     else:

@@ -75,6 +75,7 @@ def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: in
     note = note or (lambda message: print(message, file=sys.stderr, flush=True))
     remove_stale_workdirs()
     main = threading.main_thread().ident
+    assert main is not None, "the main thread has started"  # ident is None only before a thread starts
     died: list[str] = []
 
     def on_signal(signum, frame):
