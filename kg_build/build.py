@@ -448,8 +448,8 @@ def _summary(project: Project, quads: set[Quad], graph: Graph, audits: dict[str,
                        if p == RDF.type and str(o).startswith(ZT_IRI))
     records = Counter(r.section for r in project.records)
     status = Counter(str(o)[len(ZT_IRI):] for o in graph.objects(None, vocab.zt.status))
-    code = {iri: c for c, iri in vocab.codes.get("Verdict", {}).items()}
-    verdicts = Counter(code[v] for c in graph.subjects(RDF.type, vocab.zt.Corroboration)
+    code = {str(iri): c for c, iri in vocab.codes.get("Verdict", {}).items()}
+    verdicts = Counter(code[str(v)] for c in graph.subjects(RDF.type, vocab.zt.Corroboration)
                        for v in graph.objects(c, vocab.zt.verdict))
     return {
         "triples": len(graph),
