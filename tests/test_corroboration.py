@@ -280,3 +280,15 @@ def test_show_gives_each_figure_its_source_and_verdict(zkg):
     teachers = next(line for line in lines if "6.98万人" in line)
     assert "article" in teachers and "不确定" in teachers                       # the article's, uncertain
     assert any("6.96万人" in line and "repost-2024-11-13" in line for line in lines)  # the report's, cited
+
+
+def test_every_named_question_is_a_select_to_sparqlwrapper(project_root):
+    """SPARQLWrapper (the --endpoint client) guesses a query's form from its text after removing
+    comments, but its pattern removes only every other line of a header, and finds the form as a bare
+    substring: "what the figure describes" in a column line made it send a DESCRIBE's Accept header."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper("http://127.0.0.1:9/query")
+    forms = {path.stem: wrapper._parseQueryType(path.read_text(encoding="utf-8"))
+             for path in sorted((project_root / "queries").glob("*.rq"))}
+    assert forms and {name: form for name, form in forms.items() if form != "SELECT"} == {}
