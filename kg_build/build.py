@@ -10,6 +10,7 @@ from typing import Mapping
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
+from kg_build.corroborate import Reports, article_figures, compare, corroboration_quads, load_reports, report_quads
 from kg_build.errors import FactError
 from kg_build.manifest import make_manifest
 from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
@@ -56,6 +57,7 @@ class Project:
     records: list[Record]
     reference_rows: list[tuple[int, dict[str, str]]]
     counts: dict[str, int] = field(default_factory=dict)  # records per fact file (and rows of the CSV)
+    reports: Reports | None = None  # other reports' figures and their measure mapping (kg_build.corroborate)
 
 
 @dataclass
@@ -144,7 +146,10 @@ def load_project(root: Path) -> Project:
         rows = read_csv(REFERENCE_CSV, text, place_columns(vocab))
         _check_reference_rows(rows, records, vocab)
         counts[REFERENCE_CSV] = len(rows)
-    return Project(root, vocab, articles, records, rows, dict(sorted(counts.items())))
+    reports = load_reports(root, records, vocab)
+    if reports is not None:
+        counts.update(reports.counts)
+    return Project(root, vocab, articles, records, rows, dict(sorted(counts.items())), reports)
 
 
 def _assign_articles(records: list[Record], articles: dict[str, Article]) -> None:
@@ -429,6 +434,10 @@ def quads_of(project: Project) -> list[Quad]:
         quads.extend(record_quads(ctx, rec))
     by_zh = {r["zh"]: r.id for r in project.records if r.section == "entities"}  # unique: load_project
     quads.extend(reference_quads(ctx, REFERENCE_CSV, project.reference_rows, by_zh, REFERENCE_SOURCE))
+    if project.reports is not None:  # the article against other reports
+        quads.extend(report_quads(project.vocab, project.reports))
+        verdicts = compare(article_figures(project.records), project.reports.figures)
+        quads.extend(corroboration_quads(project.vocab, verdicts))
     quads.extend(bundle_quads())
     return quads
 
@@ -439,6 +448,9 @@ def _summary(project: Project, quads: set[Quad], graph: Graph, audits: dict[str,
                        if p == RDF.type and str(o).startswith(ZT_IRI))
     records = Counter(r.section for r in project.records)
     status = Counter(str(o)[len(ZT_IRI):] for o in graph.objects(None, vocab.zt.status))
+    code = {str(iri): c for c, iri in vocab.codes.get("Verdict", {}).items()}
+    verdicts = Counter(code[str(v)] for c in graph.subjects(RDF.type, vocab.zt.Corroboration)
+                       for v in graph.objects(c, vocab.zt.verdict))
     return {
         "triples": len(graph),
         "quads": len(quads),
@@ -447,6 +459,7 @@ def _summary(project: Project, quads: set[Quad], graph: Graph, audits: dict[str,
         "records": dict(sorted(records.items())),
         "records_per_file": dict(project.counts),
         "facts_by_status": dict(sorted(status.items())),
+        "verdicts": dict(sorted(verdicts.items())),  # the article's figures against other reports
         "articles": list(project.articles),
         "defects_curated": sum(len(a.curated) for a in audits.values()),
         "defects_detected": sum(len(a.detected) for a in audits.values()),

@@ -72,7 +72,8 @@ SECTIONS: dict[str, dict[str, tuple[FieldType, bool]]] = {
     "defects": {"id": ("id", True), "article": ("id", False), "kind": ("str", True), "paragraphs": ("ints", True),
                 "of": ("ints", False), "evidence": ("str", True), "note": ("str", False)},
     "sources": {"id": ("id", True), "title": ("str", True), "citation": ("str", True),
-                "files": ("strs", False), "note": ("str", False)},
+                "files": ("strs", False), "publisher": ("str", False), "date": ("date", False),
+                "url": ("url", False), "reliability": ("str", False), "note": ("str", False)},
 }
 # The sources catalogue (sources/catalogue.yaml): one record per article of sources/, with what is
 # known of its publication. ``date`` is YYYY, YYYY-MM or YYYY-MM-DD; ``sha256`` (of the file's bytes),

@@ -8,6 +8,7 @@ words stand in the quote. What it reads:
   (``３５６１``) and the full-width point and comma;
 - the multipliers 百 (10^2), 千 (10^3), 万 (10^4) and 亿 (10^8) right after the digits, several in a
   row multiply (``1.2万亿``); a multiplier with no digits before it counts once (``万余`` = 10000);
+  余 or 多 may stand between the number and 万/亿 (``200多亿`` = more than 2 × 10^10);
 - ``%`` (or ``％``) for a percentage and ``个百分点`` (or ``百分点``) for percentage points;
 - the bound words of :data:`BOUND_WORDS` (余, 多, 以上, 超, 近, ...): the value is the number as
   written and the bound says how it relates to the true amount.
@@ -17,6 +18,8 @@ words stand in the quote. What it reads:
 (Decimal('4600000000'), '亿', None, 'exactly')
 >>> int(parse("6.96万").value), int(parse("万余").value), parse("万余").bound
 (69600, 10000, 'more-than')
+>>> int(parse("200多亿元").value), parse("200多亿元").bound
+(20000000000, 'more-than')
 >>> parse("99%以上").percent, parse("99%以上").bound, parse("10.86个百分点").percent
 ('percent', 'at-least', 'pp')
 >>> figure_problem(46000, "CNY", "46亿元", "exactly", "累计投入资金46亿元")
@@ -50,6 +53,7 @@ _NUMBER = re.compile(
     rf"(?P<digits>[{_DIGITS}]+(?:[,，][{_DIGITS}]{{3}})*(?:[.．][{_DIGITS}]+)?)"
     rf"(?P<mult>[百千万亿]*)(?![{_DIGITS}])")
 _BARE_MULTIPLIER = re.compile(r"^(?P<mult>[千万亿]+)")        # 万余, 千余 with no digits before
+_BOUND_THEN_MULTIPLIER = re.compile(r"(?P<word>[余多])(?P<mult>[万亿]+)")  # 200多亿, 3余万
 
 
 class NumeralError(ValueError):
@@ -94,9 +98,14 @@ def parse(text: str) -> Numeral:
         value = Decimal(_ascii(digits))
     except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
         raise NumeralError(f"cannot read {digits!r}") from None
+    rest = text[:start] + " " + text[end:]
+    tail = _BOUND_THEN_MULTIPLIER.match(text, end)  # 200多亿: the bound word between number and multiplier
+    if tail:
+        mult += tail.group("mult")
+        rest = text[:start] + " " + tail.group("word") + " " + text[tail.end():]
+        end = tail.end()
     for ch in mult:
         value *= MULTIPLIERS[ch]
-    rest = text[:start] + " " + text[end:]
     percent = "pp" if any(p in text[end:] for p in POINTS) else \
         "percent" if any(p in text[end:] for p in PERCENT_SIGNS) else None
     bounds = {code for word, code in BOUND_WORDS.items() if word in rest}

@@ -267,6 +267,15 @@ def _source(ctx: Context, rec: Record) -> Iterator[Triple]:
     yield s, DCTERMS.bibliographicCitation, en(rec["citation"])
     for file in rec.get("files", []):
         yield s, zt.file, Literal(file)
+    if rec.get("publisher"):  # a report's publisher, as its masthead names it (Chinese or English)
+        yield s, DCTERMS.publisher, Literal(rec["publisher"])
+    if rec.get("date"):
+        date = rec["date"]
+        yield s, DCTERMS.issued, Literal(date, datatype={4: XSD.gYear, 7: XSD.gYearMonth}.get(len(date), XSD.date))
+    if rec.get("url"):
+        yield s, SCHEMA.url, Literal(rec["url"], datatype=XSD.anyURI)
+    if rec.get("reliability"):
+        yield s, zt.reliability, Literal(rec["reliability"])
     if rec.get("note"):
         yield s, zt.note, en(rec["note"])
 

@@ -315,7 +315,8 @@ def test_tables_cut_long_text_right_align_numbers_and_read_well(zkg):
     assert max(map(width, wide.splitlines())) > max(map(width, lines))
     inv = zkg("query", "investment").stdout.splitlines()
     assert inv[0].startswith("     value") and inv[2].startswith("6026000000")
-    assert len(zkg("query", "--all").stdout.splitlines()) < 700
+    # every named question under its title; corroboration alone lists each of the article's 103 figures
+    assert len(zkg("query", "--all").stdout.splitlines()) < 1000
 
 
 # --------------------------------------------------------------------------- one prefix table, quiet install

@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 EXPECTED = ["01-tour.ipynb", "02-alliances-and-network.ipynb", "03-indicators.ipynb",
-            "04-provenance-and-source.ipynb", "05-sparql-server.ipynb"]
+            "04-provenance-and-source.ipynb", "05-sparql-server.ipynb", "06-other-reports.ipynb"]
 MACHINE_PATHS = ("/work/", "/root/", "/tmp/", "/home/", "/Users/", "C:\\", str(ROOT), os.path.expanduser("~") + "/")
 
 
@@ -109,7 +109,7 @@ def test_committed_outputs_have_no_run_metadata(notebook):
 
 
 def test_charts_are_committed():
-    for name in ("02-alliances-and-network.ipynb", "03-indicators.ipynb"):
+    for name in ("02-alliances-and-network.ipynb", "03-indicators.ipynb", "06-other-reports.ipynb"):
         nb = nbformat.read(NOTEBOOKS / name, as_version=4)
         images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                   if "image/png" in o.get("data", {})]

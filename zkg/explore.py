@@ -52,7 +52,7 @@ _FACTS = _PROLOGUE + """SELECT DISTINCT ?e ?fact ?s ?p ?o ?quote ?paragraph ?sta
   OPTIONAL { ?fact zt:status ?status }
 } ORDER BY ?paragraph ?fact"""
 _FIGURES = _PROLOGUE + """SELECT ?e ?fact ?indicator ?asStated ?value ?unit ?year ?period ?baseline ?kind ?paragraph ?quote
-WHERE {
+       ?source ?verdict WHERE {
   ?fact a zt:Observation ; zt:about ?e ; zt:indicator ?indicator ; zt:value ?value .
   OPTIONAL { ?fact zt:valueAsStated ?asStated }
   OPTIONAL { ?fact zt:unit ?unit }
@@ -62,6 +62,8 @@ WHERE {
   OPTIONAL { ?fact zt:observationKind ?kind }
   OPTIONAL { ?fact zt:paragraph/zt:paragraphNumber ?paragraph }
   OPTIONAL { ?fact zt:quote ?quote }
+  OPTIONAL { ?fact dcterms:source ?source }                  # another report's (or reference) figure
+  OPTIONAL { ?check zt:ofFigure ?fact ; zt:verdict ?verdict }  # an article figure against other reports
 } ORDER BY ?paragraph ?indicator ?fact"""
 _DEFECTS = _PROLOGUE + """SELECT ?e ?defect ?kind ?paragraph ?fact WHERE {
   { GRAPH ?fact { ?e ?p ?o } } UNION { GRAPH ?fact { ?s ?p ?e } }
@@ -204,9 +206,12 @@ def entity_report(store: Store, names: Names, iri: IRI) -> EntityReport:
         when = " ".join(str(x) for x in (r["year"], r["period"]) if x is not None)
         if r["baseline"] is not None:
             when = (when + " " if when else "") + f"(vs {r['baseline']})"
+        source = "article" if r["source"] is None else str(r["source"]).rsplit("/", 1)[-1]
         fig_rows.append((_label(names, r["indicator"]), r["asStated"], r["value"], _label(names, r["unit"]), when,
-                         _label(names, r["kind"]), r["paragraph"], r["fact"]))
-    figures = Result(("indicator", "asStated", "value", "unit", "when", "kind", "paragraph", "fact"), fig_rows, True)
+                         _label(names, r["kind"]), r["paragraph"], source,
+                         None if r["verdict"] is None else _label(names, r["verdict"]), r["fact"]))
+    figures = Result(("indicator", "asStated", "value", "unit", "when", "kind", "paragraph", "source",
+                      "verdict", "fact"), fig_rows, True)
 
     defect_facts: dict[tuple, list[str]] = defaultdict(list)
     for r in store.select(_DEFECTS, bind, max_rows=None).records():

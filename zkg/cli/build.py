@@ -198,6 +198,9 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
     click.echo("per file: " + ", ".join(f"{k} {v}" for k, v in s["records_per_file"].items()))
     click.echo("facts:    " + ", ".join(f"{k} {v}" for k, v in s["facts_by_status"].items()))
     click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in s["entities_per_class"].items()))
+    if s.get("verdicts"):
+        click.echo("against other reports: " + ", ".join(f"{k} {v}" for k, v in s["verdicts"].items())
+                   + " (zkg query corroboration)")
     click.echo(f"validation: closed vocabulary ok; SHACL {'skipped' if no_shacl else 'conforms'}")
     click.echo(f"source defects: {s['defects_curated']} curated, {s['defects_detected']} detected, "
                f"{s['defects_uncurated']} detected but not curated, "
