@@ -437,7 +437,8 @@ def quads_of(project: Project) -> list[Quad]:
     if project.reports is not None:  # the article against other reports
         quads.extend(report_quads(project.vocab, project.reports))
         verdicts = compare(article_figures(project.records), project.reports.figures)
-        quads.extend(corroboration_quads(project.vocab, verdicts))
+        quads.extend(corroboration_quads(project.vocab, verdicts, {
+            rid: [ctx.defect_iri(d) for d in ids] for rid, ids in ctx.defects_of.items()}))
     quads.extend(bundle_quads())
     return quads
 

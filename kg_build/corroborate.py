@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
@@ -535,11 +535,14 @@ def report_quads(vocab: Vocabulary, reports: Reports) -> Iterator[tuple]:
             yield (*t, PROVENANCE)
 
 
-def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict]) -> Iterator[tuple]:
+def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict],
+                        defects_of: Mapping[str, list[URIRef]] | None = None) -> Iterator[tuple]:
     """Each verdict a derived fact ``ztd:fact/corr-<figure>`` naming its figure and comparisons, and
-    each comparison one ``ztd:fact/corr-<figure>/<report figure>``, with its rule. A verdict does not
-    repeat the defects of the article figure it is about: the figure carries them (one hop away)."""
+    each comparison one ``ztd:fact/corr-<figure>/<report figure>``, with its rule. Like every derived
+    fact, both rest on the defects of what they are derived from: ``defects_of`` gives the defect
+    IRIs of each article figure (by record id)."""
     zt = vocab.zt
+    defects_of = defects_of or {}
     code = vocab.codes["Verdict"]
     derived = vocab.codes["FactStatus"]["derived"]
     for v in verdicts:
@@ -553,7 +556,7 @@ def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict]) -> Iterator[
             for t in ((g, RDF.type, zt.Comparison), (g, zt.articleFigure, a), (g, zt.otherFigure, other),
                       (g, zt.verdict, code[p.verdict]), (g, zt.valuesMeet, Literal(p.values_meet))):
                 yield (*t, g)
-            yield from _derived(zt, g, derived, p.why, [a, other])
+            yield from _derived(zt, g, derived, p.why, [a, other], defects_of.get(v.figure.id, []))
         for t in ((c, RDF.type, zt.Corroboration), (c, zt.ofFigure, a), (c, zt.verdict, code[v.verdict]),
                   *((c, zt.comparison, g) for g in comparisons)):
             yield (*t, c)
@@ -565,13 +568,16 @@ def corroboration_quads(vocab: Vocabulary, verdicts: list[Verdict]) -> Iterator[
         else:
             how = ("no-other-source: no other report gives the same or a related measure for the same thing "
                    f"(checked against {REPORTS_CSV} through {MEASURES_CSV})")
-        yield from _derived(zt, c, derived, how, [a, *comparisons])
+        yield from _derived(zt, c, derived, how, [a, *comparisons], defects_of.get(v.figure.id, []))
 
 
-def _derived(zt, g: URIRef, status: URIRef, how: str, sources: list[URIRef]) -> Iterator[tuple]:
+def _derived(zt, g: URIRef, status: URIRef, how: str, sources: list[URIRef],
+             defects: list[URIRef]) -> Iterator[tuple]:
     yield g, RDF.type, zt.Fact, PROVENANCE
     yield g, zt.curatedIn, Literal(MEASURES_CSV), PROVENANCE
     yield g, zt.status, status, PROVENANCE
     yield g, zt.derivation, Literal(how, lang="en"), PROVENANCE
     for s in sources:
         yield g, PROV.wasDerivedFrom, s, PROVENANCE
+    for d in defects:
+        yield g, zt.restsOnDefect, d, PROVENANCE
