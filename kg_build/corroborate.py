@@ -27,7 +27,6 @@ Range(lo=Decimal('1140'), hi=Decimal('1150'), lo_open=True, hi_open=True)
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -344,9 +343,7 @@ def value_range(value: Decimal, as_stated: str | None, bound: str | None, unit: 
         except NumeralError:
             n = None
         if n is not None and n.value == value:
-            bound, words = n.bound, as_stated
-            m = re.match(r"[0-9０-９.,．，]+", as_stated[n.start:n.end])
-            digits = Decimal(unicodedata.normalize("NFKC", m.group()).replace(",", "")) if m else Decimal(1)
+            bound, words, digits = n.bound, as_stated, n.written
             multiplier = value / digits if digits else Decimal(1)
     if digits is None:
         digits = value

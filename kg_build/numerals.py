@@ -66,6 +66,7 @@ class Numeral:
 
     text: str            # the words it was read from
     value: Decimal       # in base units (multipliers applied)
+    written: Decimal     # the number as written, before its multiplier (6.96 of 6.96万; 1 of a bare 万)
     scale: str           # "exactly" (no multiplier) or the multiplier characters, e.g. "亿"
     percent: str | None  # "percent" for %, "pp" for 个百分点, else None
     bound: str           # a Bound code: exactly, more-than, at-least, about
@@ -95,7 +96,7 @@ def parse(text: str) -> Numeral:
             raise NumeralError("holds no number")
         digits, mult, start, end = "1", bare.group("mult"), 0, bare.end()
     try:
-        value = Decimal(_ascii(digits))
+        written = value = Decimal(_ascii(digits))
     except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
         raise NumeralError(f"cannot read {digits!r}") from None
     rest = text[:start] + " " + text[end:]
@@ -111,7 +112,8 @@ def parse(text: str) -> Numeral:
     bounds = {code for word, code in BOUND_WORDS.items() if word in rest}
     if len(bounds) > 1:
         raise NumeralError(f"has bound words that disagree ({', '.join(sorted(bounds))})")
-    return Numeral(text, value, mult or "exactly", percent, bounds.pop() if bounds else "exactly", start, end)
+    return Numeral(text, value, written, mult or "exactly", percent, bounds.pop() if bounds else "exactly",
+                   start, end)
 
 
 def in_quote(as_stated: str, quote: str) -> bool:
