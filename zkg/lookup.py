@@ -293,9 +293,9 @@ class Resolver:
     """Names of one store, read the first time a name (not an IRI) has to be resolved: one query
     per command however many names it resolves."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, names: "Names | None" = None) -> None:
         self.store = store
-        self._names: Names | None = None
+        self._names: Names | None = names
         self.resolved: list[tuple[str, IRI]] = []  # (text, IRI) of each name resolved, for notes
 
     @property

@@ -10,14 +10,17 @@ Store URL, ``zkg serve --timeout`` a server-side limit) are declared in that com
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 import click
 
 from zkg.store import DEFAULT_TIMEOUT, ENGINES
 from zkg.table import FORMATS
 
-__all__ = ["default_dir", "fail", "graph_dir_option", "engine_option", "endpoint_option", "timeout_option",
+if TYPE_CHECKING:
+    from zkg.catalogue import Catalogue
+
+__all__ = ["default_dir", "fail", "load_catalogue", "queries_dir_option", "graph_dir_option", "engine_option", "endpoint_option", "timeout_option",
            "store_options", "format_option", "wide_option", "output_option", "seed_option", "root_option"]
 
 F = TypeVar("F", bound=Callable)
@@ -36,6 +39,21 @@ def fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
+def load_catalogue(queries_dir: Path | None) -> "Catalogue":
+    """The named questions of ``queries_dir`` (default: ``queries/``); none is an error."""
+    from zkg.api import read_queries
+    from zkg.catalogue import Catalogue
+
+    folder = queries_dir or default_dir("queries")
+    texts = read_queries(folder)
+    if not texts:
+        raise click.ClickException(f"no named questions in {folder}/: pass --queries-dir DIR")
+    return Catalogue.from_texts(texts)
+
+
+queries_dir_option = click.option(
+    "--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of named .rq questions (default: ./queries).")
 graph_dir_option = click.option(
     "--graph-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Folder holding the built graph (zhaotong.nq, manifest.json; default: ./graph).")

@@ -15,12 +15,11 @@ from pathlib import Path
 import click
 
 from zkg.adhoc import prepare_adhoc
-from zkg.api import read_queries
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
 from zkg.push import push_graph
 from zkg.lookup import Resolver, missing_iris
-from zkg.cli.options import default_dir, fail, format_option, graph_dir_option, store_options, wide_option
+from zkg.cli.options import default_dir, fail, load_catalogue, queries_dir_option, format_option, graph_dir_option, store_options, wide_option
 from zkg.errors import QueryInterrupted, StoreError
 from zkg.result import Result
 from zkg.store import open_store
@@ -48,14 +47,6 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 def _adhoc_params(given: dict[str, str]) -> dict:
     """Parameters of a query without a header: ``<…>`` is an IRI, anything else a string."""
     return {k: IRI(v[1:-1]) if v.startswith("<") and v.endswith(">") else v for k, v in given.items()}
-
-
-def _catalogue(queries_dir: Path | None) -> Catalogue:
-    folder = queries_dir or default_dir("queries")
-    texts = read_queries(folder)
-    if not texts:
-        raise click.ClickException(f"no named questions in {folder}/: pass --queries-dir DIR")
-    return Catalogue.from_texts(texts)
 
 
 def _list(catalogue: Catalogue) -> str:
@@ -116,8 +107,7 @@ def _read_stdin() -> str:
 @click.option("--bom", is_flag=True, help="Start csv/tsv with a UTF-8 byte order mark, so Excel shows Chinese.")
 @wide_option
 @store_options
-@click.option("--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of named .rq questions (default: ./queries).")
+@queries_dir_option
 @click.option("--max-rows", type=click.IntRange(min=0), default=MAX_ROWS, show_default=True,
               help="Print at most this many rows (0: all; csv and tsv then stream in constant memory); "
                    "a cut answer says so on stderr.")
@@ -164,7 +154,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         if list_:
             if fmt in GRAPH_FORMATS:
                 raise click.UsageError(f"--list cannot be written as {fmt}: use table, json, jsonl, csv, tsv or md")
-            click.echo(_list_output(_catalogue(queries_dir), fmt), nl=False)
+            click.echo(_list_output(load_catalogue(queries_dir), fmt), nl=False)
             return
         if name == "-" or text == "-":
             jobs: list[tuple[Question | None, str | None, str]] = [(None, _read_stdin(), "stdin")]
@@ -180,9 +170,9 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         elif text:
             jobs = [(None, text, "query")]
         elif all_:
-            jobs = [(q, None, q.name) for q in _catalogue(queries_dir)]
+            jobs = [(q, None, q.name) for q in load_catalogue(queries_dir)]
         else:
-            q = _catalogue(queries_dir).get(name)
+            q = load_catalogue(queries_dir).get(name)
             jobs = [(q, None, q.name)]
         if all_ and given:
             unused = sorted(set(given) - {p.name for q, _, _ in jobs if q is not None for p in q.params})

@@ -8,9 +8,11 @@ from __future__ import annotations
 import click
 
 from zkg.cli import cli
-from zkg.cli.options import default_dir, fail, graph_dir_option
+from zkg.cli.options import default_dir, fail, graph_dir_option, load_catalogue, queries_dir_option
 from zkg.serve import DEFAULT_TIMEOUT, run
 from zkg.errors import StoreError
+from zkg.explorer import Explorer
+from zkg.store import open_store
 from zkg.loading import find_graph_file
 
 __all__ = ["serve"]
@@ -22,9 +24,10 @@ __all__ = ["serve"]
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (only this machine by default).")
 @graph_dir_option
+@queries_dir_option
 @click.option("--timeout", type=click.IntRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds one query may run; the server stops it after that.")
-def serve(port, host, graph_dir, timeout):
+def serve(port, host, graph_dir, queries_dir, timeout):
     """Serve the graph on a read-only SPARQL 1.1 endpoint (URL/sparql) with a query form (URL/).
 
     Every query passes the project's guard first: updates and SERVICE (federation) are refused
@@ -39,7 +42,8 @@ def serve(port, host, graph_dir, timeout):
     """
     try:
         graph_file = find_graph_file(graph_dir or default_dir("graph"))
-        run(graph_file, host=host, port=port, timeout=timeout,
+        explorer = Explorer(open_store(graph_file.parent, timeout=timeout), load_catalogue(queries_dir))
+        run(graph_file, host=host, port=port, timeout=timeout, explorer=explorer,
             announce=lambda line: click.echo(line), note=lambda line: click.echo(line, err=True))
     except StoreError as exc:
         raise fail(exc) from None

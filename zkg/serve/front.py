@@ -28,6 +28,8 @@ from zkg.store import USER_AGENT
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
 
+    from zkg.explorer import Explorer
+
 __all__ = ["BUFFER_LIMIT", "CSP", "FORMATS", "MAX_REQUEST", "create_app", "guard", "one_line"]
 
 #: The front answers a query itself (right status, one line on failure) when the engine's whole
@@ -95,14 +97,15 @@ def _check_graph_iris(iris: list[str]) -> None:
 
 def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
                on_overrun: Callable[[float], object] | None = None,
-               allowed_hosts: set[str] | None = None):
+               allowed_hosts: set[str] | None = None, explorer: "Explorer | None" = None):
     """The front: a Flask app answering SPARQL queries by forwarding them to ``backend_url``.
 
     ``timeout``: seconds the front waits for the engine's answer to one query (set it above the
     engine's own limit); past it the client gets 504 and ``on_overrun(started)`` is called (``zkg serve``
     restarts the engine: Oxigraph checks its limit only now and then, and some queries never
     reach a check). ``allowed_hosts``: the only host names accepted in ``Host`` (against DNS
-    rebinding), or None for any.
+    rebinding), or None for any. ``explorer``: the pages of the graph (:mod:`zkg.explorer`) at ``/``;
+    without it, ``/`` is a plain query form.
     """
     from flask import Flask, Response, render_template, request
 
@@ -156,10 +159,15 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
               file=sys.stderr, flush=True)
         return text(500, "the front failed on this request (see its stderr)")
 
-    @app.route("/", methods=["GET"])
-    def home():
-        endpoint = request.host_url + "sparql"
-        return render_template("serve.html", endpoint=endpoint, formats=FORMATS)
+    if explorer is not None:
+        from zkg.explorer import register
+
+        register(app, explorer)
+    else:
+        @app.route("/", methods=["GET"])
+        def home():
+            endpoint = request.host_url + "sparql"
+            return render_template("serve.html", endpoint=endpoint, formats=FORMATS)
 
     @app.route("/update", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
     def update():

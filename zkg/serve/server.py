@@ -14,10 +14,13 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from zkg.serve.engine import DEFAULT_TIMEOUT, Engine, ServeError, remove_stale_workdirs
 from zkg.serve.front import create_app, one_line
+
+if TYPE_CHECKING:
+    from zkg.explorer import Explorer
 
 __all__ = ["THREADS", "run"]
 
@@ -65,7 +68,8 @@ def _url_host(host: str) -> str:
 
 
 def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: int = DEFAULT_TIMEOUT,
-        announce: Callable[[str], None] = print, note: Callable[[str], None] | None = None) -> None:
+        announce: Callable[[str], None] = print, note: Callable[[str], None] | None = None,
+        explorer: "Explorer | None" = None) -> None:
     """``zkg serve``: bind the front (port taken → :class:`ServeError` before anything else),
     start the engine, serve until SIGINT/SIGTERM/SIGHUP, then stop the engine and remove its
     temporary store. The engine dying by itself raises :class:`ServeError`. Main thread only.
@@ -94,7 +98,7 @@ def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: in
     _quiet_waitress()
     try:
         app = create_app(engine.url, timeout=timeout + max(10, timeout // 2),
-                         on_overrun=engine.restart, allowed_hosts=_allowed_hosts(host))
+                         on_overrun=engine.restart, allowed_hosts=_allowed_hosts(host), explorer=explorer)
         try:
             server = waitress.create_server(app, host=host, port=port, threads=THREADS, ident="zhaotong-kg",
                                             asyncore_use_poll=True, clear_untrusted_proxy_headers=True,
@@ -107,7 +111,8 @@ def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: in
         real_port = getattr(server, "effective_port", None) or port
         engine.start(on_death)
         base = f"http://{_url_host(host)}:{real_port}"
-        announce(f"SPARQL endpoint {base}/sparql (form at {base}/) — Ctrl-C to stop")
+        announce(f"explorer {base}/ · SPARQL endpoint {base}/sparql — Ctrl-C to stop" if explorer is not None
+                 else f"SPARQL endpoint {base}/sparql (form at {base}/) — Ctrl-C to stop")
         server.run()
     except _Stop as stop:
         if stop.failed:

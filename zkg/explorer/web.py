@@ -1,0 +1,102 @@
+"""How the explorer's pages hang together: :func:`register` adds them to a Flask app, and the
+template helpers every page uses (:func:`link`, :func:`entity_path`) are defined once here.
+
+A page's path is where it lives on the live site (``/id/school/zhaotong-no1``); on a static site
+(``zkg site``) the same page is the file at that path plus ``.html`` (``/`` is ``index.html``;
+files under ``/static/`` keep their names).
+Every link is written relative to the page it is on, so both sites work from any folder.
+
+>>> entity_path("https://w3id.org/zhaotong-kg/id/school/zhaotong-no1")
+'/id/school/zhaotong-no1'
+>>> entity_path("https://w3id.org/zhaotong-kg/ontology#School")
+'/ontology#School'
+>>> entity_path("https://www.wikidata.org/wiki/Q1") is None
+True
+>>> relative("/id/school/zhaotong-no1", "/article#p16", site=False)
+'../../article#p16'
+>>> relative("/id/school/zhaotong-no1", "/article#p16", site=True)
+'../../article.html#p16'
+>>> relative("/", "/", site=True), relative("/questions", "/", site=False)
+('index.html', './')
+>>> relative("/id/person/x", "/static/explorer.css", site=True)
+'../../static/explorer.css'
+"""
+
+from __future__ import annotations
+
+import importlib
+import posixpath
+import urllib.parse
+from typing import Any
+
+from zkg.explorer.state import Explorer
+from zkg.prefixes import PREFIXES
+
+__all__ = ["PAGE_MODULES", "entity_path", "explorer", "link", "register", "relative"]
+
+#: The modules of ``zkg.explorer`` that serve pages, each with a Flask ``blueprint``.
+PAGE_MODULES = ("pages",)
+
+_DATA = PREFIXES["ztd"]
+_ONTOLOGY = PREFIXES["zt"]
+
+
+def entity_path(iri: Any) -> str | None:
+    """The explorer's path for an IRI of the project (``/id/…`` for things, ``/ontology#Term`` for
+    terms), or None for an IRI of elsewhere (shown, not linked: no request leaves the machine)."""
+    text = str(iri)
+    if text.startswith(_DATA) and len(text) > len(_DATA):
+        return "/id/" + urllib.parse.quote(text[len(_DATA):], safe="/-._~")
+    if text.startswith(_ONTOLOGY):
+        return "/ontology#" + urllib.parse.quote(text[len(_ONTOLOGY):], safe="-._~")
+    if text == _ONTOLOGY.rstrip("#"):
+        return "/ontology"
+    return None
+
+
+def _file(path: str) -> str:
+    """The file of a page on a static site (files under ``/static/`` are themselves)."""
+    if path.startswith("/static/"):
+        return path
+    return "/index.html" if path == "/" else path + ".html"
+
+
+def relative(page: str, target: str, site: bool) -> str:
+    """``target`` (a site path, with an optional ``?query`` or ``#fragment``) as a link from the page
+    at ``page``; on a static site both are files (``.html``)."""
+    parts = urllib.parse.urlsplit(target)
+    path = parts.path or page
+    if site:
+        page, path = _file(page), _file(path)
+    start = posixpath.dirname(page) or "/"
+    rel = posixpath.relpath(path, start) if path != "/" else posixpath.relpath("/", start)
+    if path.endswith("/") and rel != ".":
+        rel += "/"
+    if rel == ".":
+        rel = "./"
+    tail = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+    return rel + tail
+
+
+def explorer() -> Explorer:
+    """The :class:`Explorer` of the app serving the current request."""
+    from flask import current_app
+
+    return current_app.config["ZKG_EXPLORER"]
+
+
+def link(target: str) -> str:
+    """``target`` (a site path) as a link from the page being rendered."""
+    from flask import request
+
+    return relative(request.path, target, explorer().site)
+
+
+def register(app, state: Explorer) -> None:
+    """Add the explorer's pages (:data:`PAGE_MODULES`) and template helpers to ``app``."""
+    app.config["ZKG_EXPLORER"] = state
+    app.jinja_env.globals.update(link=link, entity_path=entity_path, explorer=explorer,
+                                 label=lambda iri, lang="zh": explorer().names.label(str(iri), lang))
+    for name in PAGE_MODULES:
+        module = importlib.import_module(f"zkg.explorer.{name}")
+        app.register_blueprint(module.blueprint)
