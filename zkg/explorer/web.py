@@ -20,6 +20,8 @@ True
 ('index.html', './')
 >>> relative("/id/person/x", "/static/explorer.css", site=True)
 '../../static/explorer.css'
+>>> relative("/article/one", "/article", site=False), relative("/id/source/a/p/016", "/id/source/a", site=False)
+('../article', '../../a')
 """
 
 from __future__ import annotations
@@ -69,11 +71,13 @@ def relative(page: str, target: str, site: bool) -> str:
     if site:
         page, path = _file(page), _file(path)
     start = posixpath.dirname(page) or "/"
-    rel = posixpath.relpath(path, start) if path != "/" else posixpath.relpath("/", start)
-    if path.endswith("/") and rel != ".":
-        rel += "/"
-    if rel == ".":
-        rel = "./"
+    if path.endswith("/"):
+        rel = posixpath.relpath(path, start)
+        rel = "./" if rel == "." else rel + "/"
+    else:  # up to the target's folder, then its name: a page may share its path with a folder
+        folder, name = posixpath.split(path)
+        up = posixpath.relpath(folder, start)
+        rel = name if up == "." else f"{up}/{name}"
     tail = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
     return rel + tail
 
