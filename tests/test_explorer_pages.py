@@ -118,7 +118,7 @@ def test_home_has_no_inline_script_and_a_form_that_works_without_it(real):
     text = page(client, "/")
     assert re.findall(r"<script[^>]*>", text) == ['<script src="static/explorer-search.js" defer>']
     assert not re.search(r"\son[a-z]+=", text), "an inline event handler (CSP forbids it)"
-    assert re.search(r'<form class="find" role="search" method="get" action="search"', text)
+    assert re.search(r'<form class="find" role="search" aria-labelledby="find" method="get" action="search"', text)
     assert '<label for="home-search">' in text
     assert client.get("/static/explorer-search.js").status_code == 200
 

@@ -28,7 +28,6 @@ SELECT ?key ?value WHERE {
 #: Statements that name or classify a thing, left out of a record's summary when it has others.
 _NAMING = {PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "altLabel", PREFIXES["skos"] + "prefLabel",
            PREFIXES["zt"] + "labelBasis", PREFIXES["zt"] + "description"}
-_JOINING = ("SplitParagraph", "MisplacedFragment")
 
 
 @dataclasses.dataclass
@@ -94,7 +93,9 @@ def article_view(store: Store, names: Names, ev: Evidence, article: str) -> Arti
         head.setdefault(str(key), str(value))
     paragraphs = ev.paragraphs_of(article)
     by_iri = {str(p.iri): p for p in paragraphs}
-    views, facts, quoted = [], set(), 0
+    views: list[ParagraphView] = []
+    facts: set[str] = set()
+    quoted = 0
     for p in paragraphs:
         cited = [s for s in ev.citing.get(str(p.iri), []) if s.status_code != "curated"]
         cited.sort(key=lambda s: str(s.fact))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Sequence
 
 __all__ = ["Chart", "Network", "Node", "Point", "network", "series_chart"]
 
@@ -97,7 +98,7 @@ class Network:
         return f"{self.centre} and {len(self.nodes)} neighbours: " + "、".join(n.label for n in self.nodes)
 
 
-def network(centre: str, neighbours: list[tuple[str, str]], size: int = 320) -> Network:
+def network(centre: str, neighbours: Sequence[tuple[str, str]], size: int = 320) -> Network:
     """``neighbours`` (IRI, label) on a circle around ``centre``, first at the top."""
     mid, radius = size / 2, size / 2 - 48
     count = max(len(neighbours), 1)

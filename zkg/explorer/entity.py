@@ -203,5 +203,5 @@ def _defect_path(ev: Evidence, defect: str, number: int, single: bool) -> str:
     return f"/article#p{number}"
 
 
-def _paragraph_iris(ev: Evidence, number: int) -> list[str]:
+def _paragraph_iris(ev: Evidence, number: int) -> list[IRI]:
     return [p.iri for p in ev.paragraphs.values() if p.number == number][:1]
