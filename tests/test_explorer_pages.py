@@ -14,7 +14,6 @@ import pytest
 
 from zkg.catalogue import Catalogue
 from zkg.explorer import Explorer
-from zkg.explorer.entity import known
 from zkg.explorer.web import entity_path
 from zkg.prefixes import PREFIXES
 from zkg.serve.front import create_app
@@ -67,11 +66,19 @@ def hrefs(text: str) -> list[str]:
     return [html.unescape(h) for h in re.findall(r'(?:href|src)="([^"]*)"', text)]
 
 
-def check_links(client, url: str, seen: dict[str, int], store=None) -> None:
+def graph_iris(store) -> set[str]:
+    """Every ``ztd:`` IRI in the store's default graph (the things that have pages)."""
+    return {str(x) for (x,) in store.select(f"SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} "
+                                            f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), \"{ZTD}\")) }}",
+                                            max_rows=None).rows}
+
+
+def check_links(client, url: str, seen: dict, iris: set[str] | None = None) -> None:
     """Every link of the page at ``url`` stays on the site and answers 200, but links to the pages
     of issue 13 that other modules serve (:data:`OTHER_PAGES`: their own tests and the browser
-    crawl check them). With ``store``, a link to an entity page is checked without fetching it:
-    its IRI must be in the store (the entity route answers 200 for exactly those). A link to a
+    crawl check them). With ``iris`` (:func:`graph_iris`), a link to an entity page is checked
+    without fetching it: its IRI must be one of them (the entity route answers 200 for exactly
+    those, as :func:`test_every_thing_of_the_real_graph_has_a_page_whose_links_answer` checks). A link to a
     paragraph of the article (``#pN``) must find that paragraph there."""
     text = page(client, url)
     for h in hrefs(text):
@@ -83,10 +90,10 @@ def check_links(client, url: str, seen: dict[str, int], store=None) -> None:
             assert parts.fragment in anchors, f"{url} links to {h}: no #{parts.fragment} there"
         if where in seen or parts.path in OTHER_PAGES:
             continue
-        if store is not None and parts.path.startswith("/id/"):
+        if iris is not None and parts.path.startswith("/id/"):
             iri = ZTD + urllib.parse.unquote(parts.path[len("/id/"):])
-            iri = re.sub(r"\.(ttl|nt|jsonld)$", "", iri) if not known(store, iri) else iri
-            assert known(store, iri), f"{url} links to {h}: {iri} is not in the graph"
+            iri = re.sub(r"\.(ttl|nt|jsonld)$", "", iri) if iri not in iris else iri
+            assert iri in iris, f"{url} links to {h}: {iri} is not in the graph"
             seen[where] = 200
             continue
         seen[where] = client.get(where).status_code
@@ -266,6 +273,9 @@ def test_browsers_get_html_and_unknown_things_a_404_page(real):
     assert missing.status_code == 404 and missing.mimetype == "text/html"
     text = missing.data.decode("utf-8")
     assert "ztd:school/no-such-school" in text and 'href="../../search"' in text
+    for path in ("/id/a%20b", "/id/a%3Cb%3E", "/id/x%7By", "/article/no-such-article"):
+        r = client.get(path)  # not an IRI, or no article: the same page, never an error
+        assert r.status_code == 404 and "<h1>Nothing here</h1>" in r.data.decode("utf-8"), path
 
 
 # --------------------------------------------------------------------------- the article
@@ -314,6 +324,7 @@ def test_two_articles_each_have_their_view(fixture_site):
     text = page(client, "/article/yixian-alliance")
     assert "乙县组建高中教研联盟" in text and "<mark>" in text
     assert client.get("/article/no-such-article").status_code == 404
+    assert client.get("/article/jiaxian-school").status_code == 200
     school = page(client, entity_path(ZTD + "school/jiaxian-no1"))
     assert 'href="../../article/jiaxian-school#p' in school and 'href="../../article/yixian-alliance#p' in school
 
@@ -345,12 +356,13 @@ def test_a_hostile_label_is_shown_as_text(project_root):
 def test_every_link_of_the_home_entity_and_article_pages_answers(real):
     store, _app, client = real
     seen: dict = {}
+    iris = graph_iris(store)
     for url in ("/", "/id/alliance/zhaotong-no1"):
         check_links(client, url, seen)  # every page they link to fetched
     for url in ("/article", "/search?q=%E4%B8%80%E4%B8%AD", "/id/school/zhaotong-no1", "/id/division/530600", "/id/fact/alliance-no1-leader",
                 "/id/source/zhaotong-education-2025", "/id/source/zhaotong-education-2025/p/016",
                 "/id/source/zhaotong-education-2025/defect/split-p14-p15"):
-        check_links(client, url, seen, store)  # hundreds of entity pages: their IRIs are checked
+        check_links(client, url, seen, iris)  # hundreds of entity pages: their IRIs are checked
     assert len([k for k in seen if k.startswith("/id/")]) > 500
 
 
@@ -367,9 +379,8 @@ def test_every_link_of_the_fixture_project_answers(fixture_site):
 @pytest.mark.slow
 def test_every_thing_of_the_real_graph_has_a_page_whose_links_answer(real):
     store, _app, client = real
-    things = store.select(f"SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} "
-                          f"FILTER(isIRI(?x) && STRSTARTS(STR(?x), \"{ZTD}\")) }}", max_rows=None).rows
+    things = graph_iris(store)
     assert len(things) > 1000
     seen: dict = {}
-    for (iri,) in things:
+    for iri in sorted(things):
         check_links(client, entity_path(IRI(iri)), seen)

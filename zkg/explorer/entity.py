@@ -15,6 +15,7 @@ from typing import Any
 from zkg import explore
 from zkg.explorer.charts import Chart, Network, network, series_chart
 from zkg.explorer.evidence import Evidence, Paragraph, Support, highlight
+from zkg.errors import ParameterError
 from zkg.lookup import Names
 from zkg.prefixes import PREFIXES
 from zkg.store import Store
@@ -39,8 +40,12 @@ def describe(store: Store, iri: str, fmt: str) -> str:
 
 
 def known(store: Store, iri: str) -> bool:
-    """Whether ``iri`` stands in some triple of the default graph."""
-    return bool(store.select(_KNOWN, {"e": IRI(iri)}).rows[0][0])
+    """Whether ``iri`` stands in some triple of the default graph (False for text that is no IRI,
+    such as a path with ``<`` or a space in it)."""
+    try:
+        return bool(store.select(_KNOWN, {"e": IRI(iri)}).rows[0][0])
+    except ParameterError:
+        return False
 
 
 def paragraph_path(paragraph: Paragraph, single: bool) -> str:
@@ -192,7 +197,7 @@ def entity_view(store: Store, names: Names, ev: Evidence, iri: str) -> EntityVie
         [(IRI(d), kind, n, count, _defect_path(ev, d, n, single)) for d, kind, n, count in report.defects.rows],
         [(n, words, paragraph_path(ev.paragraphs[p], single))
          for n, words in report.mentions.rows
-         for p in _paragraph_iris(ev, n)][:40])
+         for p in _paragraph_iris(ev, n, words)][:40])
 
 
 def _defect_path(ev: Evidence, defect: str, number: int, single: bool) -> str:
@@ -203,5 +208,7 @@ def _defect_path(ev: Evidence, defect: str, number: int, single: bool) -> str:
     return f"/article#p{number}"
 
 
-def _paragraph_iris(ev: Evidence, number: int) -> list[IRI]:
-    return [p.iri for p in ev.paragraphs.values() if p.number == number][:1]
+def _paragraph_iris(ev: Evidence, number: int, words: str) -> list[IRI]:
+    """The paragraph numbered ``number`` whose text holds ``words`` (numbers repeat across articles)."""
+    snippet = words.strip("…")
+    return [p.iri for p in ev.paragraphs.values() if p.number == number and snippet in p.text][:1]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from zkg import explore
 from zkg.explorer import article as article_mod
@@ -72,7 +72,7 @@ def _results(text: str, limit: int) -> list[dict]:
 
 @blueprint.route("/search")
 def search():
-    text = request.args.get("q", "")
+    text = request.args.get("q", "")[:200]
     results = _results(text, RESULTS)
     near = explorer().names.closest(text) if text.strip() and not results else []
     return render_template("explorer/search.html", text=text, results=results, near=near)
@@ -95,8 +95,8 @@ def _rdf(iri: str, media: str) -> Response:
     return response
 
 
-def _missing(iri: str) -> Response:
-    shown = iri[len(PREFIXES["ztd"]):]
+def _missing(shown: str) -> Response:
+    """The 404 page: ``shown`` is not in the graph; search for it."""
     response = Response(render_template("explorer/search.html", text="", results=[], near=[], missing=shown), 404)
     response.headers["Vary"] = "Accept"
     return response
@@ -110,7 +110,7 @@ def entity(rest: str):
         for media, (_fmt, suffix) in entity_mod.FORMATS.items():
             if rest.endswith(suffix) and entity_mod.known(state.store, iri[:-len(suffix)]):
                 return _rdf(iri[:-len(suffix)], media)
-        return _missing(iri)
+        return _missing("ztd:" + rest)
     offered = ["text/html", *entity_mod.FORMATS]
     media = request.accept_mimetypes.best_match(offered, default="text/html")
     if media != "text/html":
@@ -143,5 +143,5 @@ def article():
 def article_by_id(name: str):
     iri = PREFIXES["ztd"] + "source/" + name
     if iri not in _evidence().articles():
-        abort(404)
+        return _missing("ztd:source/" + name)
     return _article(iri)
