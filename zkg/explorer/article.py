@@ -33,6 +33,7 @@ _NAMING = {PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "altLabel", PREFIXES["
 @dataclasses.dataclass
 class CitedFact:
     support: Support
+    status: str  # the status's English label
     summary: str
     things: list[tuple[IRI, str]]
 
@@ -94,12 +95,14 @@ def article_view(store: Store, names: Names, ev: Evidence, article: str) -> Arti
     paragraphs = ev.paragraphs_of(article)
     by_iri = {str(p.iri): p for p in paragraphs}
     views: list[ParagraphView] = []
+    statuses: dict[str, str] = {}
     facts: set[str] = set()
     quoted = 0
     for p in paragraphs:
         cited = [s for s in ev.citing.get(str(p.iri), []) if s.status_code != "curated"]
         cited.sort(key=lambda s: str(s.fact))
-        shown = [CitedFact(s, fact_summary(ev, names, s.fact),
+        shown = [CitedFact(s, statuses.setdefault(str(s.status), names.label(str(s.status), "en") if s.status else "record"),
+                           fact_summary(ev, names, s.fact),
                            [(t, names.label(t, "zh")) for t in ev.things(s.fact)][:6]) for s in cited]
         pieces = marks(p.text, [(i, q) for i, s in enumerate(cited) for q in s.quotes])
         quoted += sum(len(piece) for piece, keys in pieces if keys)

@@ -13,6 +13,8 @@ calls and answers become templates.
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
@@ -20,6 +22,7 @@ from zkg import explore
 from zkg.explorer import article as article_mod
 from zkg.explorer import entity as entity_mod
 from zkg.explorer.evidence import Evidence, evidence
+from zkg.explorer.state import Explorer
 from zkg.explorer.home import home_view
 from zkg.explorer.web import entity_path, explorer, relative
 from zkg.prefixes import PREFIXES
@@ -44,6 +47,12 @@ def file_link(target: str) -> str:
     ``link``, but the same on a live and a static site (a file is not a page: no ``.html``; a
     page's file is in the same folder as its live path)."""
     return relative(request.path, target, site=False)
+
+
+@blueprint.app_template_test("iri")
+def is_iri(value: object) -> bool:
+    """``{% if x is iri %}``: an IRI (not a literal) of an answer."""
+    return isinstance(value, IRI)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -123,11 +132,22 @@ def entity(rest: str):
     return response
 
 
-def _article(article: str):
+#: The article view, rendered once per explorer and page path (the graph does not change under it).
+_ARTICLES: "weakref.WeakKeyDictionary[Explorer, dict[str, str]]" = weakref.WeakKeyDictionary()
+_ARTICLES_LOCK = threading.Lock()
+
+
+def _article(article: str) -> str:
     state = explorer()
-    ev = _evidence()
-    view = article_mod.article_view(state.store, state.names, ev, article)
-    return render_template("explorer/article.html", view=view, articles=ev.articles())
+    with _ARTICLES_LOCK:
+        done = _ARTICLES.setdefault(state, {}).get(request.path)
+    if done is None:
+        ev = _evidence()
+        view = article_mod.article_view(state.store, state.names, ev, article)
+        done = render_template("explorer/article.html", view=view, articles=ev.articles())
+        with _ARTICLES_LOCK:
+            _ARTICLES[state][request.path] = done
+    return done
 
 
 @blueprint.route("/article")
