@@ -130,6 +130,17 @@ def test_home_has_no_inline_script_and_a_form_that_works_without_it(real):
     assert client.get("/static/explorer-search.js").status_code == 200
 
 
+def test_a_static_site_links_pages_as_files_and_asks_no_api(real):
+    store, _app, _client_ = real
+    app = create_app("http://127.0.0.1:9", explorer=Explorer(store, Catalogue([]), site=True))
+    client = app.test_client()
+    home = page(client, "/")
+    assert 'href="article.html"' in home and 'href="id/alliance/zhaotong-no1.html"' in home
+    assert "data-api" not in home  # no live /api/search: the script stays quiet, the form remains
+    entity = page(client, "/id/school/zhaotong-no1")
+    assert 'href="../../article.html#p11"' in entity and 'href="zhaotong-no1.ttl"' in entity
+
+
 def test_search_as_you_type_finds_a_school_by_its_other_name(real):
     _store, _app, client = real
     r = client.get("/api/search?q=" + urllib.parse.quote("昭通一中"))
