@@ -110,6 +110,7 @@ def run(graph_file: Path | None, host: str = "127.0.0.1", port: int = 7878, time
             app = create_app(engine.url + "/query", timeout=timeout + max(10, timeout // 2),
                              on_overrun=engine.restart, allowed_hosts=_allowed_hosts(host), explorer=explorer)
         else:
+            assert endpoint is not None, "no engine without an endpoint"
             app = create_app(endpoint, timeout=timeout, allowed_hosts=_allowed_hosts(host), explorer=explorer)
         try:
             server = waitress.create_server(app, host=host, port=port, threads=THREADS, ident="zhaotong-kg",
