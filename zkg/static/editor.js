@@ -18,6 +18,7 @@
   var editor = window.CodeMirror.fromTextArea(area, {
     mode: "application/sparql-query",
     lineNumbers: true,
+    inputStyle: "contenteditable",  // the editable text inside the scrolled area: reachable by keyboard and screen readers
     lineWrapping: true,
     indentUnit: 2,
     viewportMargin: Infinity,
