@@ -159,6 +159,22 @@ def test_a_large_answer_is_cut_in_the_page_and_whole_in_the_downloads(served, em
     assert status == 200 and len(text.splitlines()) == 1501
 
 
+def test_without_codemirror_the_page_is_a_plain_form(two_articles, tmp_path, monkeypatch):
+    """When CodeMirror is not installed (no npm), the page links no editor files: the textarea form,
+    which needs no script, is the editor (the browser test runs it with JavaScript off)."""
+    from zkg.explorer import Explorer, editor
+    from zkg.serve import create_app
+
+    state = Explorer(open_store(two_articles.graph), CATALOGUE)
+    app = create_app("http://127.0.0.1:9/query", explorer=state)  # never asked: no query is run here
+    page = app.test_client().get("/sparql", headers=BROWSER).get_data(as_text=True)
+    assert "codemirror.js" in page and "editor.js" in page  # installed by scripts/setup.sh
+    monkeypatch.setattr(editor, "_STATIC", tmp_path)
+    page = app.test_client().get("/sparql", headers=BROWSER).get_data(as_text=True)
+    assert "codemirror" not in page.lower() and '<textarea id="query" name="query"' in page
+    assert '<form id="editor" class="editor" method="get" action="sparql">' in page
+
+
 # --------------------------------------------------------------------------- the protocol, as tools read it
 
 
@@ -263,6 +279,12 @@ def test_endpoint_mode_refuses_a_url_that_is_not_http_in_one_line(url, zkg):
     done = zkg("serve", "--port", "0", "--endpoint", url, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "http(s)" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_endpoint_mode_takes_no_graph_dir(zkg):
+    done = zkg("serve", "--port", "0", "--endpoint", "http://127.0.0.1:9/sparql", "--graph-dir", str(GRAPH_DIR),
+               timeout=60)
+    assert done.returncode == 2 and "not both" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_endpoint_mode_load_16_clients_500_queries_each(front, served):

@@ -48,6 +48,8 @@ def serve(port, host, graph_dir, endpoint, queries_dir, timeout):
     try:
         graph_file = None
         if endpoint is not None:
+            if graph_dir is not None:
+                raise click.UsageError("give --graph-dir or --endpoint, not both: with --endpoint the remote server holds the graph")
             problem = backend_url_problem(endpoint)
             if problem:
                 raise click.ClickException(f"--endpoint {problem}")
