@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
 
 from kg_build import BuildError, FactError, build
 from kg_build.shacl import SH, ShapeError, compile_shapes
@@ -14,6 +13,7 @@ from kg_build.validate import pyshacl_violations, shacl_violations
 
 ZT = "https://w3id.org/zhaotong-kg/ontology#"
 D = "https://w3id.org/zhaotong-kg/id/"
+GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
 PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
