@@ -19,7 +19,7 @@ from kg_build.serialize import to_files
 from kg_build.source import CATALOGUE, JOINING_DEFECTS, Article, Finding, confirm, detect, read_catalogue
 from kg_build.triples import (PLACE_COLUMNS, REFERENCE_FIGURES, Context, Quad, article_quads, bundle_quads,
                               place_columns, record_quads, reference_quads, reference_value_columns)
-from kg_build.validate import Violation, data_store, store_violations, undeclared_terms
+from kg_build.validate import Violation, data_store, owl_problems, store_violations, undeclared_terms
 from kg_build.vocab import MINTED, PREFIXES, ZT_IRI, Vocabulary, load_vocabulary, minted
 
 __all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "quads_of",
@@ -326,11 +326,15 @@ SHACL_FIXES = {
     "HasValueConstraintComponent": "give the value the shape requires",
     "OrConstraintComponent": "make the record meet one of the alternatives the message names",
     "NodeKindConstraintComponent": "use an id (an IRI), not text, or the reverse, as the message says",
+    # the OWL checks (kg_build.validate.owl_problems)
+    "DisjointClasses": "give the node one class (or correct the relation that makes it a member of the other)",
+    "FunctionalProperty": "keep one value (two records may give the same thing different values)",
+    "DataRange": "write the value in the datatype the ontology gives the property",
 }
 
 
 def located(v: Violation, graph: Graph, graphs_of: Mapping[tuple, list[URIRef]], project: Project) -> FactError:
-    """A SHACL violation as a one-line error at the record that made the triple: the record whose
+    """A SHACL violation (or an OWL problem) as a one-line error at the record that made the triple: the record whose
     graph is the focus (a fact's provenance), or else the record whose graph holds the violated
     triple (focus, path, value), or else one holding a triple (focus, path, anything), or else the
     record that declares the focus (rdf:type), or else any record with a triple about it. The
@@ -351,7 +355,8 @@ def located(v: Violation, graph: Graph, graphs_of: Mapping[tuple, list[URIRef]],
         rec = records.get(str(g))
         if rec is not None:
             return FactError(rec.path, rec.line, f"record {rec.id!r}: {what}", fix)
-    return FactError(SHAPES, None, f"{what} (no curated record made this node)", fix)
+    where = SHAPES if v.component.endswith("ConstraintComponent") else ONTOLOGY
+    return FactError(where, None, f"{what} (no curated record made this node)", fix)
 
 
 def _short(term) -> str:
@@ -512,17 +517,26 @@ def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None 
 
 
 def _validate(project: Project, shapes: Graph, default: str, quads: set[Quad], triples: set[tuple]) -> None:
-    """SHACL and the OWL checks, as SPARQL on a pyoxigraph store of the default graph (``default``,
-    N-Triples) and the ontology. Raises BuildError with each violation at its record."""
+    """SHACL, then (when it passes) the OWL checks, as SPARQL on a pyoxigraph store of the default
+    graph (``default``, N-Triples) and the ontology. Raises BuildError with each violation at its
+    record."""
     store = data_store(default.encode("utf-8"), (project.root / ONTOLOGY).read_bytes())
     try:
         violations = store_violations(store, shapes)
     except ValueError as exc:
         raise FactError(SHAPES, None, str(exc), "restore the shapes from git (or use only what "
                         "kg_build.shacl supports)") from None
+    if not violations:
+        try:
+            violations = owl_problems(store, project.vocab.graph)
+        except ValueError as exc:
+            raise FactError(ONTOLOGY, None, str(exc), "restore the ontology from git (or extend the checks)") from None
+        what = "OWL consistency"
+    else:
+        what = "SHACL validation"
     if violations:
         graph, graphs_of = _rdflib_graph(triples), _graphs_by_triple(quads)
-        raise BuildError("SHACL validation", [str(located(v, graph, graphs_of, project)) for v in violations])
+        raise BuildError(what, [str(located(v, graph, graphs_of, project)) for v in violations])
 
 
 def _rdflib_graph(triples: set[tuple]) -> Graph:

@@ -37,7 +37,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 from pyoxigraph import BlankNode
 
-__all__ = ["SH", "TARGET", "ShapeError", "Check", "Plan", "Result", "subclasses_in", "compile_shapes", "run_checks", "validate"]
+__all__ = ["SH", "TARGET", "LEXICAL", "sparql_string", "ShapeError", "Check", "Plan", "Result", "subclasses_in", "compile_shapes", "run_checks", "validate"]
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -49,7 +49,7 @@ _NOT_CONSTRAINTS = {SH + x for x in ("message", "name", "description", "order", 
 
 # The lexical space of the XSD datatypes the shapes may name (XML Schema 1.1 part 2): a literal of
 # such a datatype whose text is outside it is ill-formed and fails sh:datatype, as in pyshacl.
-_LEXICAL = {
+LEXICAL: dict[Node, str] = {
     XSD.integer: r"^[+-]?[0-9]+$",
     XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
     XSD.boolean: r"^(true|false|1|0)$",
@@ -120,7 +120,7 @@ def _term(node: Node) -> str:
     raise ShapeError(f"a blank node {node.n3()} where an IRI or literal was expected")
 
 
-def _string(text: str) -> str:
+def sparql_string(text: str) -> str:
     """A SPARQL string literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
@@ -344,8 +344,8 @@ def _datatype(c: _Compiler, shape: Node, param: Node, v: str) -> str:
     test = f"isLiteral({v}) && sameTerm(datatype({v}), {_term(param)})"
     if param == XSD.string:
         test += f" && lang({v}) = \"\""
-    if param in _LEXICAL:
-        test += f" && REGEX(STR({v}), {_string(_LEXICAL[param])})"
+    if param in LEXICAL:
+        test += f" && REGEX(STR({v}), {sparql_string(LEXICAL[param])})"
     return f"COALESCE({test}, false)"
 
 
@@ -363,19 +363,19 @@ def _in(c: _Compiler, shape: Node, param: Node, v: str) -> str:
 
 def _pattern(c: _Compiler, shape: Node, param: Node, v: str) -> str:
     flags = c.g.value(shape, URIRef(SH + "flags"))
-    extra = f", {_string(str(flags))}" if flags is not None else ""
-    return f"COALESCE(!isBlank({v}) && REGEX(STR({v}), {_string(str(param))}{extra}), false)"
+    extra = f", {sparql_string(str(flags))}" if flags is not None else ""
+    return f"COALESCE(!isBlank({v}) && REGEX(STR({v}), {sparql_string(str(param))}{extra}), false)"
 
 
 def _language_in(c: _Compiler, shape: Node, param: Node, v: str) -> str:
     tags = [str(t) for t in c.items(shape, param)]
-    any_tag = " || ".join(f"langMatches(lang({v}), {_string(t)})" for t in tags) or "false"
+    any_tag = " || ".join(f"langMatches(lang({v}), {sparql_string(t)})" for t in tags) or "false"
     return f"COALESCE(isLiteral({v}) && ({any_tag}), false)"
 
 
 def _length(op: str) -> Callable[[_Compiler, Node, Node, str], str]:
     def test(c: _Compiler, shape: Node, param: Node, v: str) -> str:
-        return f"COALESCE(!isBlank({v}) && STRLEN(STR({v})) {op} {int(param)}, false)"
+        return f"COALESCE(!isBlank({v}) && STRLEN(STR({v})) {op} {int(str(param))}, false)"
     return test
 
 
@@ -427,7 +427,7 @@ def _count_param(c: _Compiler, shape: Node, param: Node, local: str) -> int:
         raise c.error(shape, f"sh:{local} must be a non-negative integer")
     if int(param) > 8:
         raise c.error(shape, f"sh:{local} {int(param)} is above the 8 values the SPARQL compiler supports")
-    return int(param)
+    return int(param.toPython())
 
 
 def _min_count(c: _Compiler, shape: Node, param: Node, f: str, path: str) -> str:

@@ -165,3 +165,94 @@ def test_class_targets_and_sh_class_follow_subclasses(shapes, ontology):
     found = keys(shacl_violations(g, shapes, ontology))
     assert (str(s), str(RDFS.label), "MinCountConstraintComponent") in found  # OrganizationShape's labels
     assert not [k for k in found if k[1] == ZT + "locatedIn"]
+
+
+# --- the OWL checks as SPARQL, against owlrl and HermiT ------------------------------------------
+
+def _graph(*triples: tuple[str, str, str]) -> Graph:
+    """A small data graph from (subject, predicate, object) written as ztd:/zt: local names; an
+    object in quotes is a plain literal."""
+    g = Graph()
+    for s, p, o in triples:
+        pred = RDF.type if p == "a" else URIRef(ZT + p)
+        obj = Literal(o.strip('"')) if o.startswith('"') else URIRef((ZT if o[0].isupper() else D) + o)
+        g.add((URIRef(D + s), pred, obj))
+    return g
+
+
+OWL_PLANTS = {  # name: (data, what owlrl's OWL 2 RL closure finds)
+    "disjoint-types": (("x", "a", "Program"), ("x", "a", "Fund")),
+    "disjoint-by-domain": (("x", "a", "Person"), ("x", "partOf", "y")),
+    "disjoint-by-range": (("x", "partOf", "y"), ("y", "a", "Person")),
+    "functional-two-statuses": (("f", "status", "Stated"), ("f", "status", "Derived")),
+}
+OWL_BEYOND_RL = {  # what OWL 2 RL does not derive (a union domain, a datatype range) and HermiT does
+    "disjoint-by-union-domain": (("x", "a", "Event"), ("x", "runBy", "y")),
+    "data-range": (("p", "a", "Paragraph"), ("p", "paragraphNumber", '"abc"')),
+}
+OWL_CONSISTENT = (("x", "a", "NineYearSchool"), ("x", "locatedIn", "y"), ("y", "a", "Area"),
+                  ("z", "runBy", "x"), ("z", "a", "Fund"), ("f", "status", "Stated"))
+
+
+def _owl(g: Graph, ontology: Graph) -> list:
+    from kg_build.validate import data_store, owl_problems
+
+    return owl_problems(data_store(g, ontology), ontology)
+
+
+@pytest.mark.parametrize("name", sorted(OWL_PLANTS))
+def test_the_owl_checks_find_what_owlrl_finds(name, ontology):
+    from kg_build.validate import owl_rl_problems
+
+    g = _graph(*OWL_PLANTS[name])
+    assert owl_rl_problems(g, ontology), name
+    found = _owl(g, ontology)
+    assert found and all(str(v.focus).startswith(D) for v in found), found
+
+
+def test_the_owl_checks_pass_what_owlrl_passes(ontology):
+    from kg_build.validate import owl_rl_problems
+
+    g = _graph(*OWL_CONSISTENT)
+    assert owl_rl_problems(g, ontology) == [] and _owl(g, ontology) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(OWL_BEYOND_RL))
+def test_the_owl_checks_find_what_hermit_finds_beyond_rl(name, ontology):
+    from kg_build.validate import hermit_problems
+
+    g = _graph(*OWL_BEYOND_RL[name])
+    assert hermit_problems(g, ontology), name
+    assert _owl(g, ontology), name
+
+
+@pytest.mark.slow
+def test_the_owl_checks_and_owlrl_find_the_real_graph_consistent(built, ontology):
+    from kg_build.validate import owl_rl_problems
+
+    assert _owl(built.graph, ontology) == []
+    assert owl_rl_problems(built.graph, ontology) == []
+
+
+def test_an_owl_axiom_the_checks_do_not_cover_is_refused(ontology):
+    g = Graph()
+    for t in ontology:
+        g.add(t)
+    g.add((URIRef(ZT + "partOf"), RDF.type, URIRef("http://www.w3.org/2002/07/owl#IrreflexiveProperty")))
+    with pytest.raises(ValueError, match="owl:IrreflexiveProperty"):
+        _owl(Graph(), g)
+
+
+def test_the_build_reports_an_owl_problem_the_shapes_miss_at_its_record(scratch_project):
+    """An indicator made zt:partOf a place: the shapes say nothing of an indicator's zt:partOf, but
+    the property's domain makes it a zt:Place, which the ontology declares disjoint from zt:Indicator."""
+    (scratch_project / "facts" / "test.yaml").write_text(
+        "relations:\n  - id: rel-test-indicator-part-of\n    subject: indicator/teachers-added\n"
+        "    property: partOf\n    object: division/530600\n    para: 16\n    quote: 累计补充教师3561人\n",
+        encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(scratch_project)
+    assert err.value.what == "OWL consistency", err.value.problems
+    assert any(p.startswith("facts/test.yaml:2: record 'rel-test-indicator-part-of': ztd:indicator/teachers-added")
+               and "disjoint" in p and "; fix: " in p for p in err.value.problems), err.value.problems
