@@ -289,6 +289,13 @@ class _Compiler:
         screen = f"SELECT DISTINCT ?focus WHERE {{ {target} FILTER(!{self.conforms(shape, '?focus')}) }}"
         return Plan(self.name(shape), target, screen, checks)
 
+    def reported(self, shape: Node) -> bool:
+        """Whether the shape's results are violations (not deactivated, severity sh:Violation, the
+        default); the build reports violations only, as it did with pyshacl."""
+        severity = self.g.value(shape, URIRef(SH + "severity"))
+        return self.g.value(shape, URIRef(SH + "deactivated")) != Literal(True) \
+            and severity in (None, URIRef(SH + "Violation"))
+
     def checks(self, shape: Node, target: str) -> Iterator[Check]:
         """The checks of a targeted node shape (or property shape): one per constraint."""
         if self.g.value(shape, URIRef(SH + "deactivated")) == Literal(True):
@@ -297,7 +304,7 @@ class _Compiler:
         try:
             if self.g.value(shape, URIRef(SH + "path")) is not None:
                 yield from self.property_checks(shape, target)
-            else:
+            elif self.reported(shape):  # each shape's results have its own severity
                 for local, o in self.constraints(shape):
                     test = self.node_test(shape, local, o, "?focus")
                     yield self.check(shape, local, None, f"SELECT DISTINCT ?focus (?focus AS ?value) WHERE "
@@ -311,7 +318,7 @@ class _Compiler:
         path_node = self.g.value(pshape, URIRef(SH + "path"))
         if path_node is None:
             raise self.error(pshape, "a sh:property shape needs a sh:path")
-        if self.g.value(pshape, URIRef(SH + "deactivated")) == Literal(True):
+        if not self.reported(pshape):
             return
         path = self.path(pshape, path_node)
         for local, o in self.constraints(pshape):

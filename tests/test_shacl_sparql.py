@@ -265,3 +265,19 @@ def test_fact_files_are_read_with_libyamls_c_loader():
     from kg_build.facts import StrictLoader
 
     assert issubclass(StrictLoader, yaml.CSafeLoader) and issubclass(StrictLoader, yaml.cyaml.CParser)
+
+
+def test_only_violations_are_reported_as_with_pyshacl(ontology):
+    """Results of a shape of severity sh:Warning are not reported (the build stops on violations only);
+    a property shape has its own severity (sh:Violation by default), whatever its node shape's."""
+    shapes = Graph().parse(data=f"""
+        @prefix sh: <{SH}> . @prefix zt: <{ZT}> . @prefix rdfs: <{RDFS}> .
+        zt:WarnShape a sh:NodeShape ; sh:targetClass zt:Place ; sh:severity sh:Warning ; sh:nodeKind sh:Literal ;
+            sh:property [ sh:path zt:code ; sh:minCount 1 ] ,
+                        [ sh:path zt:geonamesId ; sh:minCount 1 ; sh:severity sh:Info ] .
+        zt:ViolationShape a sh:NodeShape ; sh:targetClass zt:Place ;
+            sh:property [ sh:path zt:wikidataId ; sh:minCount 1 ] .""", format="turtle")
+    g = _graph(("x", "a", "Area"))
+    mine, theirs = shacl_violations(g, shapes, ontology), pyshacl_violations(g, shapes, ontology)
+    assert keys(mine) == keys(theirs) == {(D + "x", ZT + "wikidataId", "MinCountConstraintComponent"),
+                                          (D + "x", ZT + "code", "MinCountConstraintComponent")}
