@@ -20,7 +20,7 @@ follow ``rdfs:subClassOf`` through both, and the ontology's own individuals are 
 [('MinCountConstraintComponent', 'http://example.org/p', 'needs ex:p')]
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
->>> store.load(b"<http://example.org/a> a <http://example.org/C> .", ox.RdfFormat.N_TRIPLES)
+>>> store.load(b"<http://example.org/a> a <http://example.org/C> .", ox.RdfFormat.TURTLE)
 >>> [(str(r.focus), r.check.component) for r in validate(store, shapes)]
 [('<http://example.org/a>', 'MinCountConstraintComponent')]
 """
