@@ -296,17 +296,27 @@ def _disjoint(store: ox.Store, owl: _Owl) -> list[Violation]:
             on_subject, on_object = owl.implied(p)
             subjects += [f"(<{p}> {key(a)})" for alts in on_subject if (a := owl.allowed(alts, group)) is not None]
             objects += [f"(<{p}> {key(a)})" for alts in on_object if (a := owl.allowed(alts, group)) is not None]
-        branches = [f'{{ VALUES (?c ?k) {{ {" ".join(typed)} }} ?x a ?c BIND(CONCAT("t ", STR(?c)) AS ?src) }}'
-                    if typed else "",
-                    f'{{ VALUES (?p ?k) {{ {" ".join(subjects)} }} ?x ?p ?o BIND(CONCAT("s ", STR(?p)) AS ?src) }}'
-                    if subjects else "",
-                    f'{{ VALUES (?p ?k) {{ {" ".join(objects)} }} ?s ?p ?x BIND(CONCAT("o ", STR(?p)) AS ?src) }}'
-                    if objects else ""]
-        union = " UNION ".join(b for b in branches if b)
-        if not union:
+        sources = [("t", "?x a ?c", "?c", typed), ("s", "?x ?p ?o", "?p", subjects), ("o", "?s ?p ?x", "?p", objects)]
+
+        def union(detail: bool) -> str:
+            return " UNION ".join(
+                f"{{ VALUES ({var} ?k) {{ {' '.join(rows)} }} {pattern}"
+                + (f' BIND(CONCAT("{side} ", STR({var})) AS ?src)' if detail else "") + " }"
+                for side, pattern, var, rows in sources if rows)
+
+        if not any(rows for *_, rows in sources):
             continue
+        # first the nodes whose constraints share no member (cheap: small keys), then why, for those only
+        screen = (f'SELECT ?x (GROUP_CONCAT(DISTINCT ?k; separator=" ") AS ?ks) WHERE {{ {union(False)} }} '
+                  "GROUP BY ?x HAVING (COUNT(DISTINCT ?k) > 1)")
+        failing = [row["x"] for row in _select(store, screen)
+                   if not frozenset.intersection(*(sets[int(k)] for k in row["ks"].value.split()))]
+        if not failing:
+            continue
+        only = "" if any(isinstance(x, ox.BlankNode) for x in failing) else \
+            f"VALUES ?x {{ {' '.join(map(str, failing))} }}"  # VALUES cannot hold a blank node
         query = (f'SELECT ?x (GROUP_CONCAT(DISTINCT CONCAT(?k, " ", ?src); separator="\\n") AS ?ks) '
-                 f"WHERE {{ {union} }} GROUP BY ?x HAVING (COUNT(DISTINCT ?k) > 1)")
+                 f"WHERE {{ {only} {union(True)} }} GROUP BY ?x HAVING (COUNT(DISTINCT ?k) > 1)")
         for row in _select(store, query):
             why = [line.split(" ", 2) for line in row["ks"].value.split("\n")]
             constraints = [(sets[int(k)], side, term) for k, side, term in why]
