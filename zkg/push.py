@@ -46,6 +46,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import itertools
+import re
 import socket
 import time
 import urllib.parse
@@ -161,7 +162,7 @@ class _Sender:
             if conn.sock is not None:
                 conn.sock.settimeout(self._left())
             response = conn.getresponse()
-            status, body = response.status, response.read(300)
+            status, body = response.status, response.read(4000)
         except (TimeoutError, socket.timeout):
             raise PushError(f"{self.endpoint} did not finish within {self.timeout:g} s: raise --timeout") from None
         except OSError as exc:
@@ -175,13 +176,20 @@ class _Sender:
         finally:
             conn.close()
         if status >= 400 and not (method == "DELETE" and status == 404):  # a 404 DELETE: already gone
-            lines = body.decode("utf-8", "replace").strip().splitlines()
-            detail = f": {lines[0][:160]}" if lines else ""
+            detail = _detail(body)
             hint = ("is it a writable Graph Store endpoint (Virtuoso: see docs/servers.md)?" if self.per_graph else
                     "is it a writable dataset URL (Oxigraph: `oxigraph serve`, URL …/store)? A server that "
                     "takes one graph per request needs --per-graph")
             raise PushError(f"{self.endpoint} refused the graph: HTTP {status} {response.reason}{detail} — {hint}")
         return status
+
+
+def _detail(body: bytes) -> str:
+    """The server's message in one line: the last line of text of its answer, without HTML markup
+    (Virtuoso answers with an HTML page whose last text line says what went wrong)."""
+    text = re.sub(r"<[^>]*>", "\n", body.decode("utf-8", "replace"))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return f": {lines[-1][:200]}" if lines else ""
 
 
 def _file_chunks(path: Path, tail: bytes) -> Iterator[bytes]:
