@@ -6,14 +6,17 @@ docs/servers.md lists, which this file holds to be real differences."""
 from __future__ import annotations
 
 import json
+import sys
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from virtuoso import DEFAULT_GRAPH, running_virtuoso
 from zkg.result import result_from_json
 from zkg.store import open_store
+
+sys.path.insert(0, str(Path(__file__).parent))  # the helper beside this file (pytest imports with importlib)
+from virtuoso import DEFAULT_GRAPH, running_virtuoso  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

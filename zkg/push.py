@@ -245,7 +245,7 @@ def _push_whole(sender: _Sender, path: Path, extra: list) -> tuple[str, int]:
     import pyoxigraph as ox
 
     tail = ox.serialize(extra, format=ox.RdfFormat.N_QUADS) if extra else b""
-    size = path.stat().st_size + len(tail)
+    size = sender.total = path.stat().st_size + len(tail)
     return sender.endpoint, sender.send("PUT", sender.endpoint, _file_chunks(path, tail), size, "application/n-quads")
 
 

@@ -354,9 +354,9 @@ class _Progress:
         self.tty = sys.stderr.isatty()
 
     def __call__(self, sent: int, total: int, seconds: float) -> None:
-        if seconds - self.last < (0.5 if self.tty else self.every):
+        if seconds - self.last < (0.5 if self.tty else self.every) and sent != total:
             return
-        self.last = seconds
+        self.last = max(seconds, 1e-3)
         share = f" of {total / 1e6:.1f} MB ({100 * sent / total:.0f} %)" if total and sent <= total else ""
-        line = f"push: {sent / 1e6:.1f} MB{share} sent, {sent / 1e6 / seconds:.1f} MB/s"
+        line = f"push: {sent / 1e6:.1f} MB{share} sent, {sent / 1e6 / max(seconds, 1e-3):.1f} MB/s"
         click.echo(f"\r{line}" if self.tty else line, err=True, nl=not self.tty)
