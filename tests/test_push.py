@@ -62,22 +62,26 @@ def test_a_server_that_takes_nothing_fails_in_one_line_at_the_time_limit(zkg, tw
     with socket.socket() as listener:  # listens, never accepts: the upload stalls
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        done = zkg("push", "--timeout", "2", "--endpoint", f"http://127.0.0.1:{listener.getsockname()[1]}/store",
+        done = zkg("push", "-q", "--timeout", "2", "--endpoint", f"http://127.0.0.1:{listener.getsockname()[1]}/store",
                    "--graph-dir", str(two_articles.graph))
     assert done.returncode == 1 and "did not finish within 2 s: raise --timeout" in done.stderr
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
 
 
-def test_an_oxigraph_put_cut_off_part_way_leaves_none_of_it(oxigraph, zkg, two_articles):
-    """What the docs promise of Oxigraph's dataset PUT: never half-loaded."""
+def test_an_oxigraph_put_that_fails_part_way_keeps_the_old_graph_whole(oxigraph, zkg, two_articles):
+    """What docs/servers.md says of Oxigraph's dataset PUT (measured on 0.5.13): a body cut off or
+    broken part-way leaves the old dataset as it was, not empty and not a part of the new one."""
     assert zkg("push", "--endpoint", f"{oxigraph}/store", "--graph-dir", str(two_articles.graph)).returncode == 0
-    body = (two_articles.graph / "zhaotong.nq").read_bytes()
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    store = open_store(endpoint=f"{oxigraph}/query")
+    before = store.select(everything).rows
+    body = (ROOT / "graph" / "zhaotong.nq").read_bytes()  # another, larger dataset
     host, port = oxigraph.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port))) as conn:
-        conn.sendall(b"PUT /store HTTP/1.1\r\nHost: x\r\nContent-Type: application/n-quads\r\n"
-                     b"Content-Length: %d\r\n\r\n" % (2 * len(body)) + body)  # half of what it announced
-        conn.shutdown(socket.SHUT_WR)
-        conn.recv(1000)
-    count = open_store(endpoint=f"{oxigraph}/query").select(
-        "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-    assert count.rows == [(0,)]
+    head = b"PUT /store HTTP/1.1\r\nHost: x\r\nContent-Type: application/n-quads\r\nContent-Length: %d\r\n\r\n"
+    for announced, sent in ((2 * len(body), body),  # cut off: half of what it announced
+                            (len(body) + 9, body + b"<broken\n")):  # broken at the end
+        with socket.create_connection((host, int(port))) as conn:
+            conn.sendall(head % announced + sent)
+            conn.shutdown(socket.SHUT_WR)
+            assert conn.recv(100).split()[1] in (b"400", b"500")
+        assert store.select(everything).rows == before != [(0,)]

@@ -313,7 +313,7 @@ def _emit(answers, fmt: str, out_dir: Path | None, bom: bool, wide: bool, all_: 
                    "…/sparql, else the same URL).")
 @graph_dir_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
-              help="Seconds the whole push may take (default: 60 and one per MB of the graph file).")
+              help="Seconds the whole push may take (default: 60 and ten per MB of the graph file).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def push(endpoint, per_graph, default_graph, query_endpoint, graph_dir, timeout, quiet):
     """Load the graph's dataset and the ontology into a SPARQL server (Graph Store Protocol PUT), then check the counts.
