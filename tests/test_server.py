@@ -242,7 +242,7 @@ def test_push_counts_on_the_server_and_names_a_dataset_that_disagrees_with_its_m
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["quads"] += 1
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    done = zkg("push", "--endpoint", f"{empty_server}/store", "--graph-dir", str(folder))
+    done = zkg("push", "-q", "--endpoint", f"{empty_server}/store", "--graph-dir", str(folder))
     assert done.returncode == 1, done.stdout
     assert (f"the server holds {4 + n} triples in its default graph, {5 + n} quads in 5 named graphs of ours; "
             f"the manifest and the ontology make {4 + n}, {6 + n} and 5") in done.stderr
