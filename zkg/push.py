@@ -131,17 +131,19 @@ class _Sender:
         self.per_graph = per_graph
         self.start = time.monotonic()
         self.sent = 0
+        self.idle = IDLE
 
-    def _left(self) -> float:
-        """Seconds the next socket operation may wait: what is left of the time limit, at most :data:`IDLE`."""
+    def _left(self, idle: float = IDLE) -> float:
+        """Seconds the next socket operation may wait: what is left of the time limit, at most ``idle``."""
         left = self.timeout - (time.monotonic() - self.start)
         if left <= 0:
             raise self._late()
-        return min(left, IDLE)
+        self.idle = idle
+        return min(left, idle)
 
     def _late(self) -> PushError:
         if self.timeout - (time.monotonic() - self.start) > 1.0:  # the idle limit, not the whole one
-            return PushError(f"{self.endpoint} took nothing and answered nothing for {IDLE:g} s "
+            return PushError(f"{self.endpoint} took nothing and answered nothing for {self.idle:g} s "
                              f"({self.sent} bytes sent): is it stuck? See its log")
         return PushError(f"{self.endpoint} did not finish within {self.timeout:g} s: raise --timeout")
 
@@ -170,8 +172,8 @@ class _Sender:
                     self.progress(self.sent, self.total, time.monotonic() - self.start)
             if length is None and content_type:
                 conn.send(b"0\r\n\r\n")
-            if conn.sock is not None:
-                conn.sock.settimeout(self._left())
+            if conn.sock is not None:  # after the body, the server commits: a second per MB, at least IDLE
+                conn.sock.settimeout(self._left(max(IDLE, (length or self.total) / 1e6)))
             response = conn.getresponse()
             status, body = response.status, response.read(4000)
         except (TimeoutError, socket.timeout):
