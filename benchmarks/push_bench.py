@@ -1,10 +1,12 @@
 """Measure `zkg push` against curl and `oxigraph load` on the same file and the same server.
 
 Makes a copy of the real graph with distinct IRIs (``--copies N``: N rewritten copies of
-``graph/zhaotong.nq``, each under ``…/id/cK/``, with a manifest) in a temporary folder, starts a
-writable ``oxigraph serve`` on a free 127.0.0.1 port, and runs, interleaved, ``--runs`` times:
+``graph/zhaotong.nq``, each under ``…/id/cK/``, with a manifest) in a temporary folder, and runs,
+interleaved (in a new order each run), ``--runs`` times, each into a new empty writable
+``oxigraph serve`` on a free 127.0.0.1 port (a store that has been replaced again and again slows
+down, which would favour whatever runs first):
 
-* ``curl -T`` (PUT of the file to ``/store``) and ``curl --data-binary`` (POST after a DELETE),
+* ``curl -T`` (PUT of the file to ``/store``) and ``curl --data-binary`` (POST),
 * ``zkg push`` (the file, the ontology, and the count on the server),
 * ``oxigraph load`` into a new store folder (no server).
 
@@ -76,30 +78,33 @@ def main(argv: list[str] | None = None) -> int:
         manifest = json.loads((graph / "manifest.json").read_text())
         print(f"{args.copies} copies: {manifest['triples']} triples, {manifest['quads']} quads, "
               f"{nq.stat().st_size / 1e6:.0f} MB", flush=True)
-        port = free_port()
-        server = start_server(work / "store", port, read_only=False, timeout=None)
-        url = wait_until_up(server, port)
         zkg = str(Path(sys.executable).with_name("zkg"))
         ctype = "Content-Type: application/n-quads"
-        commands = {
-            "curl -T (PUT)": ["curl", "-sSf", "-T", str(nq), "-H", ctype, f"{url}/store"],
-            "curl --data-binary (POST)": ["sh", "-c", f"curl -sSf -X DELETE {url}/store && "
-                                          f"curl -sSf --data-binary @{nq} -H '{ctype}' {url}/store"],
-            "zkg push": [zkg, "push", "-q", "--endpoint", f"{url}/store", "--graph-dir", str(graph)],
-            "oxigraph load": ["sh", "-c", f"rm -rf {work}/load && {oxigraph_binary()} load --location "
-                              f"{work}/load --file {nq}"],
+        commands = {  # URL is each run's own new, empty server
+            "curl -T (PUT)": ["curl", "-sSf", "-T", str(nq), "-H", ctype, "URL/store"],
+            "curl --data-binary (POST)": ["curl", "-sSf", "--data-binary", f"@{nq}", "-H", ctype, "URL/store"],
+            "zkg push": [zkg, "push", "-q", "--endpoint", "URL/store", "--graph-dir", str(graph)],
+            "oxigraph load": [oxigraph_binary(), "load", "--location", "LOAD", "--file", str(nq)],
         }
         times: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, list[int]] = {k: [] for k in commands}
+        names = list(commands)
         for run in range(args.runs):
-            for name, command in commands.items():
+            for name in names[run % len(names):] + names[: run % len(names)]:  # a new order each run
+                port = free_port()
+                folder = work / f"store-{run}-{len(times[name])}-{names.index(name)}"
+                folder.mkdir()
+                server = start_server(folder / "served", port, read_only=False, timeout=None)
+                url = wait_until_up(server, port)
+                command = [a.replace("URL", url).replace("LOAD", str(folder / "loaded")) for a in commands[name]]
                 wall, kb = timed(command)
+                stop_process(server)
+                shutil.rmtree(folder, ignore_errors=True)
                 times[name].append(wall)
                 peaks[name].append(kb)
                 print(f"run {run + 1}: {name}: {wall:.2f} s, {kb / 1024:.0f} MB", flush=True)
-        stop_process(server)
         put, post = statistics.median(times["curl -T (PUT)"]), statistics.median(times["curl --data-binary (POST)"])
-        print(f"\n| command | median s | x curl PUT | x curl POST | client peak MB |\n| --- | --- | --- | --- | --- |")
+        print("\n| command | median s | x curl PUT | x curl POST | client peak MB |\n| --- | --- | --- | --- | --- |")
         for name in commands:
             t = statistics.median(times[name])
             print(f"| {name} | {t:.2f} | {t / put:.2f} | {t / post:.2f} | {max(peaks[name]) / 1024:.0f} |")

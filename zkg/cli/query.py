@@ -319,9 +319,10 @@ def push(endpoint, per_graph, default_graph, query_endpoint, graph_dir, timeout,
     """Load the graph's dataset and the ontology into a SPARQL server (Graph Store Protocol PUT), then check the counts.
 
     The graph file is streamed from disk (the client's memory does not grow with the graph), with
-    progress on stderr. By default the server's dataset is replaced by one PUT of N-Quads: never left
-    half-loaded. The default graph, every named graph and the ontology (in the default graph and its
-    own named graph) are counted on the server afterwards and compared with the build's manifest.
+    progress on stderr. By default the server's dataset is replaced by one PUT of N-Quads (a POST when
+    the server is empty): never left half-loaded. The default graph, every named graph and the
+    ontology (in the default graph and its own named graph) are counted on the server afterwards and
+    compared with the build's manifest.
     Virtuoso: --per-graph --default-graph IRI (docs/servers.md).
 
     \b
@@ -342,7 +343,7 @@ def push(endpoint, per_graph, default_graph, query_endpoint, graph_dir, timeout,
     found = report.dataset
     rate = report.sent / 1e6 / report.seconds if report.seconds > 0 else 0.0
     click.echo(f"pushed {found.triples} triples in the default graph and {found.quads} quads in {found.graphs} "
-               f"named graphs to {report.url} (HTTP {report.status}; {report.sent / 1e6:.1f} MB in "
+               f"named graphs to {report.url} ({report.method}, HTTP {report.status}; {report.sent / 1e6:.1f} MB in "
                f"{report.seconds:.1f} s, {rate:.1f} MB/s); the server holds them all")
 
 
