@@ -3,7 +3,8 @@
 #   scripts/setup.sh          the package and its runtime dependencies (build, query, network, viz),
 #                             and the SPARQL editor's CodeMirror 5 (npm, into zkg/static/vendor/)
 #   scripts/setup.sh --test   also what the tests need: the Oxigraph server, the OWL reasoner's
-#                             Python side, Jupyter's kernel, Playwright, Debian's chromium and Java,
+#                             Python side, Jupyter's kernel, Playwright, Debian's chromium, Java and
+#                             Virtuoso (virtuoso-opensource; the tests start their own on free ports),
 #                             and axe-core (npm, into tests/vendor/) for the pages' accessibility checks
 #   scripts/setup.sh --lab    the package with JupyterLab and jupytext, to open the notebooks
 set -euo pipefail
@@ -38,6 +39,7 @@ if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v virtuoso-t >/dev/null || missing+=(virtuoso-opensource)  # the second server engine (tests/virtuoso.py)
   # A Chinese font, so the browser draws the labels of the school network (not empty boxes).
   { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh)" ]; } || missing+=(fonts-wqy-microhei)
   if [ ${#missing[@]} -gt 0 ]; then
