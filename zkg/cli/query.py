@@ -1,8 +1,10 @@
-"""``zkg query`` and ``zkg push``: the SPARQL layer on the command line (``zkg serve`` is in
-``zkg.cli.serve``).
+"""``zkg query``, ``zkg load`` and ``zkg push``: the SPARQL layer on the command line (``zkg serve``
+is in ``zkg.cli.serve``).
 
 This module reads arguments and files and prints; the work is done by ``zkg.store``, ``zkg.loading``,
-``zkg.catalogue``, ``zkg.lookup``, ``zkg.table`` and ``zkg.push``.
+``zkg.persistent``, ``zkg.catalogue``, ``zkg.lookup``, ``zkg.table`` and ``zkg.push``. It imports
+only what ``zkg query`` needs (no rdflib, no builder, no NetworkX, no pandas); ``zkg push`` imports
+its own.
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ import click
 from zkg.adhoc import prepare_adhoc
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
-from zkg.push import push_graph
 from zkg.lookup import Resolver, missing_iris
 from zkg.cli.options import default_dir, fail, load_catalogue, queries_dir_option, format_option, graph_dir_option, store_options, wide_option
 from zkg.errors import QueryInterrupted, StoreError
+from zkg.manifest import GraphFileError
 from zkg.result import Result
 from zkg.store import open_store
 from zkg.values import compact, IRI
 from zkg.table import GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
-__all__ = ["query", "push"]
+__all__ = ["query", "load", "push"]
 
 MAX_ROWS = 10000
 #: File name endings for --out-dir.
@@ -320,6 +322,8 @@ def push(endpoint, per_graph, query_endpoint, graph_dir, timeout):
     Example:
         zkg push --endpoint http://127.0.0.1:7878/store
     """
+    from zkg.push import push_graph
+
     folder = graph_dir or default_dir("graph")
     try:
         report = push_graph(folder, endpoint, query_endpoint, timeout, per_graph=per_graph)
@@ -328,3 +332,38 @@ def push(endpoint, per_graph, query_endpoint, graph_dir, timeout):
     found = report.dataset
     click.echo(f"pushed {found.triples} triples in the default graph and {found.quads} quads in {found.graphs} "
                f"named graphs to {report.url} (HTTP {report.status}); the server holds them all")
+
+
+@cli.command()
+@graph_dir_option
+@click.option("--force", is_flag=True, help="Rebuild the store even when it holds the graph files as they are.")
+def load(graph_dir, force):
+    """Load the graph files into the persistent store beside them (graph/.store), for every command to open.
+
+    `zkg build` does it, and any command does it when the graph files changed (a pull, a copy):
+    run it once after getting a graph built elsewhere, so that no later command waits. The graph
+    file is checked against its manifest (sha256) first; a graph that does not match is refused.
+
+    \b
+    Example:
+        zkg load
+        zkg load --graph-dir graph --force
+    """
+    import time
+
+    from zkg.loading import find_ontology_file
+    from zkg.manifest import read_manifest
+    from zkg.persistent import STORE_DIR, refresh
+
+    folder = graph_dir or default_dir("graph")
+    start = time.perf_counter()
+    try:
+        opened = refresh(folder, find_ontology_file(folder), force=force)
+        m = read_manifest(folder)
+    except (StoreError, GraphFileError) as exc:
+        raise fail(exc) from None
+    if opened.lease is not None:
+        opened.lease.close()
+    what = "loaded the graph into" if opened.how == "rebuilt" else "the store is up to date:"
+    click.echo(f"{what} {folder / STORE_DIR}: {m['triples']} triples, {m.get('quads', 0)} quads in "
+               f"{m.get('graphs', 0)} named graphs, and the ontology ({time.perf_counter() - start:.2f} s)")
