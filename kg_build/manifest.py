@@ -18,26 +18,33 @@ from another build than its manifest is refused with one line that says to rebui
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Mapping
 
-from zkg.manifest import FORMAT, MANIFEST, GraphFileError, read_manifest, sha256_bytes, verified_file
+from zkg.manifest import FORMAT, MANIFEST, GraphFileError, read_manifest, sha256_bytes, sha256_file, verified_file
 
 __all__ = ["MANIFEST", "GraphFileError", "make_manifest", "manifest_text", "read_manifest", "verified_file"]
 
 
-def make_manifest(files: Mapping[str, bytes], triples: int, records: Mapping[str, int] | None = None,
+def make_manifest(files: Mapping[str, bytes | Path], triples: int, records: Mapping[str, int] | None = None,
                   quads: int | None = None, graphs: int | None = None) -> dict:
-    """The manifest of a set of graph files (name -> bytes) holding ``triples`` triples in the default
-    graph and, for a dataset, ``quads`` quads in ``graphs`` named graphs."""
+    """The manifest of a set of graph files (name -> bytes, or the path of a file too big to hold,
+    read in chunks) holding ``triples`` triples in the default graph and, for a dataset, ``quads``
+    quads in ``graphs`` named graphs."""
     sizes = {"quads": quads, "graphs": graphs}
     return {
         "format": FORMAT,
         "triples": triples,
         **{k: v for k, v in sizes.items() if v is not None},
-        "files": {name: {"bytes": len(data), "sha256": sha256_bytes(data)}
-                  for name, data in sorted(files.items())},
+        "files": {name: _entry(data) for name, data in sorted(files.items())},
         "records": dict(sorted((records or {}).items())),
     }
+
+
+def _entry(data: bytes | Path) -> dict:
+    if isinstance(data, Path):
+        return {"bytes": data.stat().st_size, "sha256": sha256_file(data)}
+    return {"bytes": len(data), "sha256": sha256_bytes(data)}
 
 
 def manifest_text(manifest: Mapping) -> str:

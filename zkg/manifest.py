@@ -14,8 +14,6 @@ key proving the full check was done before (the persistent store, :mod:`zkg.pers
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
 from pathlib import Path
 
@@ -32,11 +30,15 @@ class GraphFileError(Exception):
 
 def sha256_bytes(data: bytes) -> str:
     """The sha256 of ``data`` in hex."""
+    import hashlib  # here: loading OpenSSL costs a command that only reads more than its query
+
     return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:
     """The sha256 of the file at ``path`` in hex, read in chunks of 1 MiB."""
+    import hashlib
+
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -59,15 +61,15 @@ def read_manifest(graph_dir: Path) -> dict:
     return data
 
 
-@dataclasses.dataclass(frozen=True)
 class Listed:
     """A graph file as its manifest lists it, with what the file system says of it now: ``path``,
-    the manifest's ``sha256`` and ``size`` (the file has that size), and the file's ``mtime_ns``."""
+    the manifest's ``sha256`` and ``size`` (the file has that size), and the file's ``mtime_ns``.
+    (A plain class: a dataclass costs a command that only reads about a millisecond to define.)"""
 
-    path: Path
-    sha256: str
-    size: int
-    mtime_ns: int
+    __slots__ = ("path", "sha256", "size", "mtime_ns")
+
+    def __init__(self, path: Path, sha256: str, size: int, mtime_ns: int) -> None:
+        self.path, self.sha256, self.size, self.mtime_ns = path, sha256, size, mtime_ns
 
 
 def listed_file(graph_dir: Path, name: str, manifest: dict | None = None) -> Listed:

@@ -13,10 +13,10 @@ the named graphs, the ontology in the default graph and in its own named graph).
       README.md        what this folder is (generated; safe to delete)
 
 **The key.** A store is used only when its key is the graph's: the graph file's name, the sha256
-and size its manifest records, the file's size and modification time (ns), and the sha256 of the
-ontology loaded beside it. Checking it costs a stat and reading two small files, never hashing the
-graph: the graph file's full sha256 is checked against the manifest when the store is (re)built,
-and a file changed since then has another modification time. A file of another size than its
+and size its manifest records, the file's size and modification time (ns), and the size and
+modification time of the ontology loaded beside it. Checking it costs two stats and reading two
+small files, never hashing the graph: the graph file's full sha256 is checked against the manifest
+when the store is (re)built, and a file changed since then has another modification time. A file of another size than its
 manifest says is refused at once, as every reader does (:func:`zkg.manifest.listed_file`).
 
 **Rebuilds.** A missing, stale or unreadable store is rebuilt: the build lock taken (a second
@@ -33,7 +33,6 @@ checkout) is not an error: the graph is then loaded in memory as before, and std
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import fcntl
 import json
@@ -43,9 +42,9 @@ from pathlib import Path
 
 from zkg.errors import StoreError
 from zkg.loading import add_ontology, listed_graph_file, load_oxigraph, ox_format
-from zkg.manifest import GraphFileError, sha256_file, verified_file
+from zkg.manifest import GraphFileError, verified_file
 
-__all__ = ["STORE_DIR", "Key", "Lease", "Opened", "graph_key", "open_dataset", "read_current", "refresh"]
+__all__ = ["STORE_DIR", "Lease", "Opened", "graph_key", "open_dataset", "read_current", "refresh"]
 
 STORE_DIR = ".store"
 CURRENT = "current.json"
@@ -64,31 +63,20 @@ committed (.gitignore).
 _noted: set[str] = set()
 
 
-@dataclasses.dataclass(frozen=True)
-class Key:
-    """What a store was loaded from (see the module's docstring)."""
-
-    file: str
-    sha256: str
-    size: int
-    mtime_ns: int
-    ontology: str | None
-
-    def as_json(self) -> dict:
-        return dataclasses.asdict(self)
-
-
-def graph_key(graph_dir: Path, ontology: Path | None) -> tuple[Key, Path]:
-    """The key of the graph in ``graph_dir`` with ``ontology``, and the graph file; the cheap
-    manifest checks done (:class:`StoreError` when they fail), the file not hashed."""
+def graph_key(graph_dir: Path, ontology: Path | None) -> tuple[dict, Path]:
+    """The key of the graph in ``graph_dir`` with ``ontology`` (a dict, as ``current.json`` keeps
+    it), and the graph file; the cheap manifest checks done (:class:`StoreError` when they fail),
+    nothing hashed."""
     try:
         listed = listed_graph_file(graph_dir)
-        onto = sha256_file(ontology) if ontology is not None else None
+        onto = ontology.stat() if ontology is not None else None
     except GraphFileError as exc:
         raise StoreError(str(exc)) from None
     except OSError as exc:
         raise StoreError(f"cannot read the ontology {ontology}: {exc.strerror}: give ontology/zhaotong.ttl") from None
-    return Key(listed.path.name, listed.sha256, listed.size, listed.mtime_ns, onto), listed.path
+    key = {"file": listed.path.name, "sha256": listed.sha256, "size": listed.size, "mtime_ns": listed.mtime_ns,
+           "ontology": None if onto is None else {"size": onto.st_size, "mtime_ns": onto.st_mtime_ns}}
+    return key, listed.path
 
 
 class Lease:
@@ -115,15 +103,15 @@ class Lease:
         self.close()
 
 
-@dataclasses.dataclass
 class Opened:
     """A pyoxigraph store holding the graph: ``how`` it was got (``"store"``: opened read-only,
     ``"rebuilt"``: written now and opened, ``"memory"``: loaded in memory), and the ``lease`` to
     keep while it is open (None in memory)."""
 
-    store: object
-    how: str
-    lease: Lease | None = None
+    __slots__ = ("store", "how", "lease")
+
+    def __init__(self, store, how: str, lease: Lease | None = None) -> None:
+        self.store, self.how, self.lease = store, how, lease
 
 
 def read_current(graph_dir: Path) -> dict | None:
@@ -137,12 +125,12 @@ def read_current(graph_dir: Path) -> dict | None:
     return data if ok and data["db"].startswith("db-") and "/" not in data["db"] else None
 
 
-def _open_current(folder: Path, key: Key) -> Opened | None:
+def _open_current(folder: Path, key: dict) -> Opened | None:
     """The store named in ``folder/current.json``, opened read-only, when its key is ``key``."""
     import pyoxigraph as ox
 
     current = read_current(folder.parent)
-    if current is None or current.get("key") != key.as_json():
+    if current is None or current.get("key") != key:
         return None
     lease = Lease(folder / f"{current['db']}.lock")
     db = folder / current["db"]
@@ -225,7 +213,7 @@ def _note(graph_dir: Path, line: str) -> None:
         print(line, file=sys.stderr)
 
 
-def _rebuild(folder: Path, key: Key, path: Path, ontology: Path | None, force: bool = False) -> Opened:
+def _rebuild(folder: Path, key: dict, path: Path, ontology: Path | None, force: bool = False) -> Opened:
     """Under the build lock: the store of ``key`` (another process may just have built it), or a
     new one; then the stores no reader holds are removed."""
     try:
@@ -250,7 +238,7 @@ def _rebuild(folder: Path, key: Key, path: Path, ontology: Path | None, force: b
         os.close(lock)
 
 
-def _write(folder: Path, key: Key, path: Path, ontology: Path | None) -> None:
+def _write(folder: Path, key: dict, path: Path, ontology: Path | None) -> None:
     """Load the graph file and the ontology into a new store in ``folder``, then make it current."""
     tmp = folder / f"tmp-{_token()}"
     name = f"db-{_token()}"
@@ -259,7 +247,7 @@ def _write(folder: Path, key: Key, path: Path, ontology: Path | None) -> None:
         os.rename(tmp, folder / name)
         Lease(folder / f"{name}.lock").close()
         (folder / "README.md").write_text(README, encoding="utf-8")
-        text = json.dumps({"format": FORMAT, "db": name, "key": key.as_json()}, indent=1, sort_keys=True) + "\n"
+        text = json.dumps({"format": FORMAT, "db": name, "key": key}, indent=1, sort_keys=True) + "\n"
         staged = folder / f".{CURRENT}.{_token()}.tmp"
         with staged.open("w", encoding="utf-8") as fh:
             fh.write(text)

@@ -174,7 +174,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         elif all_:
             jobs = [(q, None, q.name) for q in load_catalogue(queries_dir)]
         else:
-            q = load_catalogue(queries_dir).get(name)
+            q = _named(queries_dir, name)
             jobs = [(q, None, q.name)]
         if all_ and given:
             unused = sorted(set(given) - {p.name for q, _, _ in jobs if q is not None for p in q.params})
@@ -221,6 +221,15 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         raise SystemExit(130) from None
     except StoreError as exc:
         raise fail(exc) from None
+
+
+def _named(queries_dir: Path | None, name: str) -> Question:
+    """The named question ``name``, from its own file alone (the whole catalogue is read only to
+    name the closest questions when there is no such file)."""
+    path = (queries_dir or default_dir("queries")) / f"{name}.rq"
+    if re.fullmatch(r"[A-Za-z0-9_-]+", name) and path.is_file():
+        return Catalogue.from_texts({name: path.read_text(encoding="utf-8")}).get(name)
+    return load_catalogue(queries_dir).get(name)
 
 
 def _write_lines(lines, first: str = "", chunk: int = 4096) -> None:
