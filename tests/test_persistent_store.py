@@ -272,16 +272,30 @@ def test_every_named_question_answers_as_the_in_memory_load(name, stores):
 HEAVY = ("rdflib", "kg_build", "networkx", "pandas", "pyshacl", "SPARQLWrapper")
 
 
-def test_zkg_query_imports_only_what_it_needs():
+@pytest.mark.parametrize("args, shown", [
+    (["query", "alliance-members", "-f", "csv"], "昭通市第一中学"),
+    (["query", "--all", "-f", "jsonl"], "alliance-members"),
+    (["search", "一中"], "昭通市第一中学"),
+    (["show", "周世碧"], "周世碧"),
+], ids=["query-one", "query-all", "search", "show"])
+def test_commands_that_read_import_only_what_they_need(args, shown):
     probe = textwrap.dedent(f"""
         import sys
         from zkg.cli import cli
         try:
-            cli(["query", "alliance-members", "-f", "csv"], standalone_mode=False)
+            cli({args!r}, standalone_mode=False)
         finally:
             print(sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r})), file=sys.stderr)
     """)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "昭通市第一中学" in done.stdout
+    assert shown in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+@pytest.mark.slow
+def test_the_cold_benchmark_runs_and_prints_its_ratios():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "cold.py"), "--runs", "1", "--big", "20000"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert "x import" in done.stdout and "x raw" in done.stdout and "import + query" in done.stdout, done.stdout
