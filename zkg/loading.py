@@ -5,7 +5,7 @@ the default graph holds every data triple once, and named graphs hold what suppo
 (one per curated record, one per article, one for the provenance of the record graphs). A
 triples-only graph (``zhaotong.nt`` / ``zhaotong.ttl``, as older builds and hand-written test
 fixtures have it) still loads: all of it in the default graph. Every file is checked against
-the build's manifest before it is read (:func:`kg_build.manifest.verified_file`).
+the build's manifest before it is read (:func:`zkg.manifest.verified_file`).
 
 The stores keep the dataset as it is: plain triple patterns see the default graph, ``GRAPH ?g``
 the named graphs; no engine is put in union-default-graph mode (Oxigraph's union repeats a
@@ -22,9 +22,10 @@ import dataclasses
 from pathlib import Path
 
 from zkg.errors import StoreError
+from zkg.manifest import MANIFEST, GraphFileError, Listed, listed_file, read_manifest, verified_file
 
 __all__ = ["GRAPH_FILES", "ONTOLOGY_GRAPH", "DatasetCounts", "add_ontology", "counts", "find_graph_file", "find_ontology_file",
-           "load_oxigraph", "load_rdflib", "ox_format"]
+           "listed_graph_file", "load_oxigraph", "load_rdflib", "ox_format"]
 
 #: The graph files a build may write, in the order they are preferred: the dataset (N-Quads, then
 #: TriG), then the triples-only forms of older builds (N-Triples, then Turtle).
@@ -37,23 +38,28 @@ _FORMATS = {".nq": ("N_QUADS", "nquads"), ".trig": ("TRIG", "trig"),
 ONTOLOGY_GRAPH = "https://w3id.org/zhaotong-kg/ontology"
 
 
-def find_graph_file(graph_dir: str | Path) -> Path:
-    """The graph file of ``graph_dir`` (the first of :data:`GRAPH_FILES` its manifest lists),
-    checked against the manifest: a missing, empty, cut or foreign file is refused (:class:`StoreError`)."""
-    from kg_build.manifest import GraphFileError, read_manifest, verified_file
-
+def listed_graph_file(graph_dir: str | Path) -> Listed:
+    """The graph file of ``graph_dir`` (the first of :data:`GRAPH_FILES` its manifest lists) after the
+    checks that do not read it (:func:`zkg.manifest.listed_file`): raises :class:`GraphFileError`."""
     graph_dir = Path(graph_dir)
     missing = f"no graph in {graph_dir}/ ({' or '.join(GRAPH_FILES)}): run `zkg build` first"
-    if not any((graph_dir / name).exists() for name in (*GRAPH_FILES, "manifest.json")):
-        raise StoreError(missing)
+    if not any((graph_dir / name).exists() for name in (*GRAPH_FILES, MANIFEST)):
+        raise GraphFileError(missing)
+    manifest = read_manifest(graph_dir)
+    for name in GRAPH_FILES:
+        if name in manifest["files"]:
+            return listed_file(graph_dir, name, manifest)
+    raise GraphFileError(missing)
+
+
+def find_graph_file(graph_dir: str | Path) -> Path:
+    """The graph file of ``graph_dir`` (as :func:`listed_graph_file`), checked against the manifest
+    (size and sha256): a missing, empty, cut or foreign file is refused (:class:`StoreError`)."""
     try:
-        listed = read_manifest(graph_dir)["files"]
-        for name in GRAPH_FILES:
-            if name in listed:
-                return verified_file(graph_dir, name)
+        path = listed_graph_file(graph_dir).path
+        return verified_file(path.parent, path.name)
     except GraphFileError as exc:
         raise StoreError(str(exc)) from None
-    raise StoreError(missing)
 
 
 def find_ontology_file(graph_dir: str | Path) -> Path | None:

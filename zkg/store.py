@@ -1,6 +1,7 @@
 """Answer SPARQL queries on the graph: one interface, three engines.
 
-* ``oxigraph`` – an embedded pyoxigraph store, bulk-loaded from the graph's dataset file (the default);
+* ``oxigraph`` – an embedded pyoxigraph store: the persistent one beside the graph files, opened
+  read-only (:mod:`zkg.persistent`), or one bulk-loaded in memory (the default engine);
 * ``rdflib`` – an rdflib ``Dataset`` parsed from the same file;
 * ``endpoint`` – any SPARQL 1.1 server, through SPARQLWrapper (JSON results, POST, a timeout and
   the User-Agent ``zhaotong-kg/0.1``).
@@ -29,11 +30,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
 import threading
-import urllib.error
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from zkg.binding import check_names, inject_values
 from zkg.deadline import interruptible, run_with_deadline, stream_with_deadline, take
@@ -42,6 +41,9 @@ from zkg.guard import Prepared, prepare
 from zkg.loading import find_graph_file, find_ontology_file, load_oxigraph, load_rdflib
 from zkg.result import Result, result_from_json
 from zkg.values import ox_value, rdflib_value
+
+if TYPE_CHECKING:
+    from zkg.persistent import Lease
 
 __all__ = ["DEFAULT_TIMEOUT", "ENGINES", "USER_AGENT", "EndpointStore", "OxigraphStore", "RdflibStore", "Store",
            "open_store"]
@@ -128,13 +130,22 @@ def _triple_columns() -> tuple[str, ...]:
 
 
 class OxigraphStore(Store):
-    """The embedded pyoxigraph store (in memory)."""
+    """The embedded pyoxigraph store: the persistent one opened read-only (``how == "store"``, or
+    ``"rebuilt"`` when this command wrote it), or one in memory (``"memory"``)."""
 
     engine = "oxigraph"
 
-    def __init__(self, store, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, store, timeout: float | None = DEFAULT_TIMEOUT, how: str = "memory",
+                 lease: Lease | None = None) -> None:
         self.store = store
         self.timeout = timeout
+        self.how = how
+        self._lease = lease
+
+    def close(self) -> None:
+        """Let a later rebuild remove the persistent store this one reads (queries must stop first)."""
+        if self._lease is not None:
+            self._lease.close()
 
     def _rows(self, text, prepared):
         import pyoxigraph as ox
@@ -251,6 +262,8 @@ class EndpointStore(Store):
 
 def _endpoint_message(url: str, exc: BaseException, timeout: float) -> str:
     """One line for anything that went wrong talking to a server."""
+    import socket
+    import urllib.error
     reason = getattr(exc, "reason", None)
     if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(reason, (TimeoutError, socket.timeout)):
         return f"{url} did not answer within {timeout:g} s: raise --timeout or check the server"
@@ -282,26 +295,38 @@ def open_store(
 
     ``endpoint`` wins over ``engine``; ``data`` (N-Quads text, so N-Triples text too: the default
     graph) replaces the files, for tests and examples; ``timeout`` (seconds, None for none) bounds
-    every query of the store. Loading reads the graph file (:func:`zkg.loading.find_graph_file`):
-    the one place besides the CLI that reads files, because pyoxigraph's bulk loader reads the path itself.
+    every query of the store.
+
+    The oxigraph engine opens the persistent store beside the graph files (``graph/.store``,
+    :mod:`zkg.persistent`) read-only, in milliseconds, rebuilding it first when the graph files
+    changed; where that folder cannot be written it loads the graph in memory. The rdflib engine
+    parses the graph file (:func:`zkg.loading.find_graph_file`, checked against its manifest).
 
     The embedded engines also load the ontology, into the default graph beside the data and into
     its named graph (:mod:`zkg.loading`), so that questions see the labels of units, roles,
     classes and statuses and the ``rdfs:subClassOf`` axioms: ``ontology`` is a Turtle file,
     ``True`` (the default) for ``ontology/zhaotong.ttl`` beside ``graph_dir`` when there is one
-    (never with ``data``), or ``None``/``False`` for none. A server must be loaded with the
-    ontology too: ``zkg push`` and ``zkg serve`` do it.
+    (never with ``data``), or ``None``/``False`` for none. Only the default is kept in the persistent
+    store; another choice loads in memory. A server must be loaded with the ontology too:
+    ``zkg push`` and ``zkg serve`` do it.
     """
     if endpoint:
         return EndpointStore(endpoint, timeout)
     if engine not in ENGINES:
         raise StoreError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-    path = None if data is not None else find_graph_file(graph_dir or "graph")
+    folder = Path(graph_dir or "graph")
+    persist = engine == "oxigraph" and data is None and ontology is True
     if ontology is True:
-        ontology = None if data is not None else find_ontology_file(graph_dir or "graph")
+        ontology = None if data is not None else find_ontology_file(folder)
     onto = Path(ontology) if ontology else None
     if onto is not None and not onto.is_file():
         raise StoreError(f"no ontology file {onto}: give the path of ontology/zhaotong.ttl")
+    if persist:
+        from zkg.persistent import open_dataset
+
+        opened = open_dataset(folder, onto)
+        return OxigraphStore(opened.store, timeout, opened.how, opened.lease)
+    path = None if data is not None else find_graph_file(folder)
     if engine == "oxigraph":
         return OxigraphStore(load_oxigraph(path, data, onto), timeout)
     return RdflibStore(load_rdflib(path, data, onto), timeout)

@@ -159,6 +159,23 @@ def _fail_on_bad_input(fn):
     return run
 
 
+def _write_store(out: Path) -> None:
+    """Load the new graph files into the persistent store beside them (``zkg load``), which every
+    command opens; a store that cannot be written is a warning (commands then load in memory)."""
+    from zkg.errors import StoreError
+    from zkg.loading import find_ontology_file
+    from zkg.persistent import STORE_DIR, refresh
+
+    try:
+        opened = refresh(out, find_ontology_file(out))
+    except StoreError as exc:
+        click.echo(f"warning: {exc}; until then each command loads the graph in memory", err=True)
+        return
+    if opened.lease is not None:
+        opened.lease.close()
+    click.echo(f"store:    {out / STORE_DIR} (opened read-only by every command)")
+
+
 @cli.command("build")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write zhaotong.ttl and zhaotong.nt into (default: graph/).")
@@ -172,11 +189,12 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
     """Build the knowledge graph from the article and the curated facts.
 
     Checks every fact (schema, references, the article's words), emits the triples, validates them
-    against the ontology and the SHACL shapes, and writes the dataset as TriG and N-Quads.
+    against the ontology and the SHACL shapes, and writes the dataset as TriG and N-Quads, then
+    loads it into the persistent store beside them (graph/.store, as `zkg load`).
 
     \b
     Example:
-        zkg build                 # writes graph/zhaotong.trig and graph/zhaotong.nq
+        zkg build                 # writes graph/zhaotong.trig, graph/zhaotong.nq and graph/.store
         zkg build --out /tmp/g    # the same files, elsewhere
         zkg build --schema        # regenerate facts/schema.json for editors
     """
@@ -194,6 +212,7 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
     write_atomically({**result.files(), MANIFEST: manifest_text(result.manifest()).encode("utf-8")}, out)
     click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples; "
                f"{s['quads']} quads in {s['graphs']} named graphs (one per record and article, and the provenance)")
+    _write_store(out)
     click.echo("records:  " + ", ".join(f"{k} {v}" for k, v in s["records"].items()))
     click.echo("per file: " + ", ".join(f"{k} {v}" for k, v in s["records_per_file"].items()))
     click.echo("facts:    " + ", ".join(f"{k} {v}" for k, v in s["facts_by_status"].items()))

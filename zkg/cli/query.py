@@ -1,8 +1,10 @@
-"""``zkg query`` and ``zkg push``: the SPARQL layer on the command line (``zkg serve`` is in
-``zkg.cli.serve``).
+"""``zkg query``, ``zkg load`` and ``zkg push``: the SPARQL layer on the command line (``zkg serve``
+is in ``zkg.cli.serve``).
 
 This module reads arguments and files and prints; the work is done by ``zkg.store``, ``zkg.loading``,
-``zkg.catalogue``, ``zkg.lookup``, ``zkg.table`` and ``zkg.push``.
+``zkg.persistent``, ``zkg.catalogue``, ``zkg.lookup``, ``zkg.table`` and ``zkg.push``. It imports
+only what ``zkg query`` needs (no rdflib, no builder, no NetworkX, no pandas); ``zkg push`` imports
+its own.
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ import click
 from zkg.adhoc import prepare_adhoc
 from zkg.catalogue import Catalogue, CatalogueError, Question, parse_question
 from zkg.cli import cli
-from zkg.push import push_graph
 from zkg.lookup import Resolver, missing_iris
 from zkg.cli.options import default_dir, fail, load_catalogue, queries_dir_option, format_option, graph_dir_option, store_options, wide_option
 from zkg.errors import QueryInterrupted, StoreError
+from zkg.manifest import GraphFileError
 from zkg.result import Result
 from zkg.store import open_store
 from zkg.values import compact, IRI
 from zkg.table import GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
-__all__ = ["query", "push"]
+__all__ = ["query", "load", "push"]
 
 MAX_ROWS = 10000
 #: File name endings for --out-dir.
@@ -172,7 +174,7 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         elif all_:
             jobs = [(q, None, q.name) for q in load_catalogue(queries_dir)]
         else:
-            q = load_catalogue(queries_dir).get(name)
+            q = _named(queries_dir, name)
             jobs = [(q, None, q.name)]
         if all_ and given:
             unused = sorted(set(given) - {p.name for q, _, _ in jobs if q is not None for p in q.params})
@@ -219,6 +221,15 @@ def query(name, text, list_, all_, params, fmt, out_dir, bom, wide, engine, endp
         raise SystemExit(130) from None
     except StoreError as exc:
         raise fail(exc) from None
+
+
+def _named(queries_dir: Path | None, name: str) -> Question:
+    """The named question ``name``, from its own file alone (the whole catalogue is read only to
+    name the closest questions when there is no such file)."""
+    path = (queries_dir or default_dir("queries")) / f"{name}.rq"
+    if re.fullmatch(r"[A-Za-z0-9_-]+", name) and path.is_file():
+        return Catalogue.from_texts({name: path.read_text(encoding="utf-8")}).get(name)
+    return load_catalogue(queries_dir).get(name)
 
 
 def _write_lines(lines, first: str = "", chunk: int = 4096) -> None:
@@ -330,6 +341,8 @@ def push(endpoint, per_graph, default_graph, query_endpoint, graph_dir, timeout,
         zkg push --endpoint http://127.0.0.1:7878/store
         zkg push --per-graph --default-graph urn:zhaotong-kg:default --endpoint http://127.0.0.1:8890/sparql-graph-crud
     """
+    from zkg.push import push_graph
+
     folder = graph_dir or default_dir("graph")
     progress = None if quiet else _Progress()
     try:
@@ -361,3 +374,38 @@ class _Progress:
         share = f" of {total / 1e6:.1f} MB ({100 * sent / total:.0f} %)" if total and sent <= total else ""
         line = f"push: {sent / 1e6:.1f} MB{share} sent, {sent / 1e6 / max(seconds, 1e-3):.1f} MB/s"
         click.echo(f"\r{line}" if self.tty else line, err=True, nl=not self.tty)
+
+
+@cli.command()
+@graph_dir_option
+@click.option("--force", is_flag=True, help="Rebuild the store even when it holds the graph files as they are.")
+def load(graph_dir, force):
+    """Load the graph files into the persistent store beside them (graph/.store), for every command to open.
+
+    `zkg build` does it, and any command does it when the graph files changed (a pull, a copy):
+    run it once after getting a graph built elsewhere, so that no later command waits. The graph
+    file is checked against its manifest (sha256) first; a graph that does not match is refused.
+
+    \b
+    Example:
+        zkg load
+        zkg load --graph-dir graph --force
+    """
+    import time
+
+    from zkg.loading import find_ontology_file
+    from zkg.manifest import read_manifest
+    from zkg.persistent import STORE_DIR, refresh
+
+    folder = graph_dir or default_dir("graph")
+    start = time.perf_counter()
+    try:
+        opened = refresh(folder, find_ontology_file(folder), force=force)
+        m = read_manifest(folder)
+    except (StoreError, GraphFileError) as exc:
+        raise fail(exc) from None
+    if opened.lease is not None:
+        opened.lease.close()
+    what = "loaded the graph into" if opened.how == "rebuilt" else "the store is up to date:"
+    click.echo(f"{what} {folder / STORE_DIR}: {m['triples']} triples, {m.get('quads', 0)} quads in "
+               f"{m.get('graphs', 0)} named graphs, and the ontology ({time.perf_counter() - start:.2f} s)")
