@@ -472,3 +472,23 @@ def test_cli_central_backend_parallel(fixture_args, zkg):
     par = zkg(*args, "--backend", "parallel")
     assert plain.returncode == par.returncode == 0, par.stderr
     assert par.stdout == plain.stdout and par.stdout.count("\n") == 4
+
+
+def test_the_benchmark_runs_at_the_smallest_size(tmp_path):
+    """benchmarks/network_bench.py is a script, not a timed test: here it only has to work, on two
+    copies of the real graph, and print one row per question with its ratios to raw networkx."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "network_bench.py"), "--copies", "2", "--runs", "1",
+                           "--questions", "alliance-members,path", "--no-backends"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:4] == ["copies", "triples", "question", "raw"]
+    rows = [line.split() for line in lines[1:]]
+    assert [r[2] for r in rows] == ["alliance-members", "path"]
+    triples = 2 * json.loads((REAL / "manifest.json").read_text(encoding="utf-8"))["triples"]
+    assert all(r[0] == "2" and r[1] == str(triples) and float(r[6]) > 0 for r in rows)  # new/raw ratio
+    assert f"2 copies: {triples} triples" in done.stderr

@@ -333,7 +333,7 @@ class _Neighbours(Mapping):
     sorted order, made when a walk asks for it (nothing is copied ahead)."""
 
     def __init__(self, G: nx.MultiDiGraph) -> None:
-        self._succ, self._pred = G._succ, G._pred
+        self._succ, self._pred = G.succ, G.pred
 
     def __getitem__(self, n: Any) -> dict[Any, dict]:
         return dict.fromkeys(sorted(self._succ[n].keys() | self._pred[n].keys(), key=str), {})
@@ -356,7 +356,7 @@ def undirected(G: nx.MultiDiGraph) -> nx.MultiGraph:
     (paths, BFS) may use it; it does not list edges.
     """
     U = nx.graphviews.generic_graph_view(G, nx.MultiGraph)
-    U._adj = _Neighbours(G)
+    setattr(U, "_adj", _Neighbours(G))  # the adjacency networkx's walks read (G.adj wraps it)
     return U
 
 
@@ -431,7 +431,8 @@ def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
         U = _simple(G)
         sample = 500 if U.number_of_nodes() > 2000 else None
         with _backend_config(backend):  # an int seed is random.Random(seed), on every backend
-            score = nx.betweenness_centrality(U, k=sample, seed=seed if sample else None, backend=backend)
+            score = nx.betweenness_centrality(U, k=sample, seed=seed if sample else None,
+                                              **({"backend": backend} if backend else {}))
     else:
         raise ValueError(f"unknown measure {measure!r}; use betweenness or degree")
     ranked = sorted(((n, s) for n, s in score.items() if kind is None or G.nodes[n]["kind"] == kind),
@@ -448,7 +449,7 @@ def _backend_config(backend: str | None) -> Any:
     if backend != "parallel":
         return contextlib.nullcontext()
     try:
-        cfg = nx.config.backends.parallel
+        cfg = getattr(nx.config.backends, "parallel")
     except AttributeError:
         raise ImportError("the networkx backend 'parallel' is not installed: "
                           "pip install 'zhaotong-kg[networks]' (nx-parallel)") from None

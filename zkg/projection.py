@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
@@ -129,7 +129,7 @@ class _Reader:
     def __init__(self, stores: list[Any]) -> None:
         self.stores = stores
 
-    def rows(self, query: str, values: dict[str, Iterable[str]] | None = None, every: bool = False):
+    def rows(self, query: str, values: Mapping[str, Iterable[str]] | None = None, every: bool = False):
         """The solutions of ``query`` on the data store (``every``: on each store), in the union of
         the graphs, with ``values`` (variable → IRIs) as a VALUES block."""
         block = "".join(f"VALUES ?{v} {{ {' '.join(f'<{i}>' for i in sorted(iris))} }} "
@@ -215,7 +215,8 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
                               **DERIVED_EDGES}
     if len(G):
         figures = _figures(G, read, label)
-        G.add_edges_from((s, o, name, attrs) for (s, name, o), attrs in sorted(_edges(G, read, edge_of, label).items()))
+        keyed: list[Any] = [(s, o, name, attrs) for (s, name, o), attrs in sorted(_edges(G, read, edge_of, label).items())]
+        G.add_edges_from(keyed)
         for node, found in figures.items():
             G.nodes[node]["figures"] = sorted(found, key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
     return G
