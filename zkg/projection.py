@@ -34,11 +34,12 @@ DERIVED_EDGES: dict[str, tuple[str, str]] = {
     "holds-post-at": ("任职", "holds post at"),  # org:Post: heldBy → postIn
 }
 _RUN_BY = ZT + "runBy"
+_NETWORK_KIND, _NETWORK_EDGE = ZT + "networkKind", ZT + "networkEdge"  # the ontology's annotations
 _COUNTY_LEVEL = frozenset({ZT + "District", ZT + "County", ZT + "CountyLevelCity"})
 
 _HEAD = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("zt", "rdfs", "skos", "org"))
-_KINDS = "SELECT DISTINCT ?c ?k WHERE { ?c zt:networkKind ?k }"
-_EDGE_NAMES = "SELECT DISTINCT ?p ?e WHERE { ?p zt:networkEdge ?e }"
+_KINDS = f"SELECT DISTINCT ?c ?k WHERE {{ ?c <{_NETWORK_KIND}> ?k }}"
+_EDGE_NAMES = f"SELECT DISTINCT ?p ?e WHERE {{ ?p <{_NETWORK_EDGE}> ?e }}"
 _SUBCLASS = "SELECT DISTINCT ?c ?s WHERE { ?c rdfs:subClassOf ?s FILTER(isIRI(?s)) }"
 _LABELS = ("SELECT DISTINCT ?x ?l WHERE { { ?x rdfs:label ?l } UNION { ?x skos:prefLabel ?l } "
            "FILTER(isLiteral(?l)) }")
