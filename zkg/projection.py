@@ -59,7 +59,9 @@ _MEMBERSHIPS = """SELECT DISTINCT ?m ?member ?org ?role WHERE {
 #: The properties of a figure (?p of :data:`_FIGURES`).
 _FIGURE_PROPS = ("about", "indicator", "value", "valueAsStated", "year", "periodLabel", "unit",
                  "observationKind", "baselineYear", "status", "bound")
-_FIGURES = "SELECT DISTINCT ?obs ?p ?v WHERE { ?obs zt:about ?a ; ?p ?v }"
+# (A FILTER, not a VALUES block: the engine then starts from the figures, not from every zt:status.)
+_FIGURES = ("SELECT DISTINCT ?obs ?p ?v WHERE { ?obs zt:about ?a ; ?p ?v FILTER(?p IN ("
+            + ", ".join(f"zt:{p}" for p in _FIGURE_PROPS) + ")) }")
 _FIGURE_QUOTES = "SELECT DISTINCT ?obs ?q WHERE { ?obs zt:about ?a ; zt:quote ?q }"
 
 
@@ -309,7 +311,7 @@ def _figures(G: nx.MultiDiGraph, read: _Reader, label: _Labels) -> dict[str, lis
     for obs, q in read.rows(_FIGURE_QUOTES):
         quotes[_key(obs)].add(q.value)
     props: dict[str, dict[str, Any]] = defaultdict(dict)
-    for obs, p, v in read.rows(_FIGURES, {"p": {ZT + name for name in _FIGURE_PROPS}}):
+    for obs, p, v in read.rows(_FIGURES):
         have = props[_key(obs)]
         name = local(p.value)
         have[name] = min(have.get(name, v), v, key=str)  # several: the same one every time
