@@ -492,3 +492,14 @@ def test_the_benchmark_runs_at_the_smallest_size(tmp_path):
     triples = 2 * json.loads((REAL / "manifest.json").read_text(encoding="utf-8"))["triples"]
     assert all(r[0] == "2" and r[1] == str(triples) and float(r[6]) > 0 for r in rows)  # new/raw ratio
     assert f"2 copies: {triples} triples" in done.stderr
+
+
+def test_the_answers_projection_is_the_whole_one_without_figures_and_quotes(R):
+    """`zkg network` questions project with provenance=False: the same nodes, edges and attributes
+    in the same order, only the figures and quotes left empty."""
+    lean = net.project(net.network_store(REAL, ONTO).store, provenance=False)
+    strip = lambda d: {k: ([] if k in ("figures", "quotes") else v) for k, v in d.items()}  # noqa: E731
+    assert list(lean.nodes(data=True)) == [(n, strip(d)) for n, d in R.nodes(data=True)]
+    assert list(lean.edges(keys=True, data=True)) == [(s, o, k, strip(d)) for s, o, k, d in R.edges(keys=True, data=True)]
+    assert lean.graph == R.graph
+    assert any(d["quotes"] for _, d in R.nodes(data=True)) and not any(d["quotes"] for _, d in lean.nodes(data=True))

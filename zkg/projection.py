@@ -192,7 +192,7 @@ class _Labels:
         return lab.get(lang) or lab.get("zh") or lab.get("en") or local(iri)
 
 
-def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
+def project(source: Any, ontology: Any = None, provenance: bool = True) -> nx.MultiDiGraph:
     """Project an RDF dataset (or plain triples) into a typed :class:`networkx.MultiDiGraph`
     (see :mod:`zkg.network`).
 
@@ -200,6 +200,8 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
     ``pyoxigraph.parse``), an ``rdflib.Dataset`` or an ``rdflib.Graph`` (:func:`as_store`);
     ``ontology`` adds the node kinds, edge names, subclass axioms and labels when the data does not
     carry them. Every fact is taken once, whichever graphs (default, named) hold it.
+    ``provenance=False`` leaves out what only pictures and exports show (the figures and every
+    ``quotes`` stay empty), for the answers, which read kinds, labels, edges and roles only.
     """
     read = _Reader([as_store(source)] + ([as_store(ontology)] if ontology is not None else []))
     kind_of = {_key(c): k.value for c, k in read.rows(_KINDS, every=True)}
@@ -212,20 +214,22 @@ def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
     G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     classes = kinds.classes()
     if classes:
-        _add_nodes(G, read, kinds, label, {"k": classes})
+        _add_nodes(G, read, kinds, label, {"k": classes}, provenance)
     G.graph["kind_labels"] = {k: (label(c, "zh"), label(c, "en")) for c, k in sorted(kind_of.items())}
     G.graph["edge_labels"] = {**{name: (label(p, "zh"), label(p, "en")) for p, name in sorted(edge_of.items())},
                               **DERIVED_EDGES}
     if len(G):
-        figures = _figures(G, read, label)
-        keyed: list[Any] = [(s, o, name, attrs) for (s, name, o), attrs in sorted(_edges(G, read, edge_of, label).items())]
+        figures = _figures(G, read, label) if provenance else {}
+        keyed: list[Any] = [(s, o, name, attrs) for (s, name, o), attrs
+                            in sorted(_edges(G, read, edge_of, label, provenance).items())]
         G.add_edges_from(keyed)
         for node, found in figures.items():
             G.nodes[node]["figures"] = sorted(found, key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
     return G
 
 
-def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels, values: dict[str, set[str]]) -> None:
+def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels, values: dict[str, set[str]],
+               provenance: bool) -> None:
     """One node per thing whose classes reach a network kind, in IRI order."""
     types: dict[str, set[str]] = defaultdict(set)
     for n, c in read.rows(_NODES, values):
@@ -234,7 +238,7 @@ def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels,
     for n, lab in read.rows(_ALTS, values):
         alts[_key(n)].add(lab.value)
     quotes: dict[str, set[str]] = defaultdict(set)
-    for n, q in read.rows(_NODE_QUOTES, values):
+    for n, q in read.rows(_NODE_QUOTES, values) if provenance else ():
         quotes[_key(n)].add(q.value)
     nodes = []
     for node, cls in sorted(types.items()):
@@ -266,14 +270,14 @@ def _by_resource(rows: Iterable[Any]) -> list[tuple[Any, ...]]:
     return sorted((tuple(map(_key, sol)) for sol in rows), key=lambda r: tuple(str(x or "") for x in r))
 
 
-def _edges(G: nx.MultiDiGraph, read: _Reader, edge_of: dict[str, str], label: _Labels
+def _edges(G: nx.MultiDiGraph, read: _Reader, edge_of: dict[str, str], label: _Labels, provenance: bool
            ) -> dict[tuple[str, str, str], dict[str, Any]]:
     """The edges between nodes, keyed (from, name, to), each with the quotes of the graphs holding
     its triple: zt:networkEdge properties, zt:runBy reversed, posts; memberships add their role."""
     props = {"p": {*edge_of, _RUN_BY}}
     links = {(_key(s), p.value, o.value) for s, p, o in read.rows(_LINKS, props)}
     link_quotes: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for s, p, o, q in read.rows(_LINK_QUOTES, props):
+    for s, p, o, q in read.rows(_LINK_QUOTES, props) if provenance else ():
         link_quotes[(_key(s), p.value, _key(o))].add(q.value)
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
 
@@ -294,7 +298,7 @@ def _edges(G: nx.MultiDiGraph, read: _Reader, edge_of: dict[str, str], label: _L
         if e is not None:
             e.update({k: v for k, v in _role(label, role).items() if v})
     post_quotes: dict[str, set[str]] = defaultdict(set)
-    for post, q in read.rows(_POST_QUOTES):
+    for post, q in read.rows(_POST_QUOTES) if provenance else ():
         post_quotes[_key(post)].add(q.value)
     for post, person, org, role in _by_resource(read.rows(_POSTS)):
         add_edge(person, "holds-post-at", org, ORG + "Post", post_quotes.get(post, ()), post=post, **_role(label, role))

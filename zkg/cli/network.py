@@ -57,7 +57,8 @@ class _Network:
 
     @functools.cached_property
     def graph(self) -> nx.MultiDiGraph:
-        return net.view(net.project(self.store.store), self.view_name)
+        # the answers read kinds, labels, edges and roles: no figures or quotes to gather
+        return net.view(net.project(self.store.store, provenance=False), self.view_name)
 
     def __call__(self) -> nx.MultiDiGraph:
         return self.graph
