@@ -262,11 +262,17 @@ def test_most_central_is_ranked_filtered_and_seeded(G):
         net.most_central(G, measure="pagerank")
 
 
-def test_sampled_betweenness_is_the_same_for_the_same_seed():
+def _big() -> nx.MultiDiGraph:
+    """A random network of 2,100 schools: above 2,000 nodes, betweenness is sampled."""
     big = nx.MultiDiGraph()
     gen = nx.gnm_random_graph(2100, 4000, seed=7)
     big.add_nodes_from((n, {"kind": "school"}) for n in gen)
     big.add_edges_from((u, v, "supplies") for u, v in gen.edges())
+    return big
+
+
+def test_sampled_betweenness_is_the_same_for_the_same_seed():
+    big = _big()
     assert net.most_central(big, k=5, seed=3) == net.most_central(big, k=5, seed=3)
 
 
@@ -458,10 +464,7 @@ def test_parallel_backend_gives_networkxs_betweenness(R, name):
 
 def test_parallel_backend_on_a_sampled_graph_is_the_same():
     """Above 2,000 nodes betweenness samples 500 sources with the seed: both backends sample the same."""
-    big = nx.MultiDiGraph()
-    gen = nx.gnm_random_graph(2100, 4000, seed=7)
-    big.add_nodes_from((n, {"kind": "school"}) for n in gen)
-    big.add_edges_from((u, v, "supplies") for u, v in gen.edges())
+    big = _big()
     plain = dict(net.most_central(big, k=50, seed=3))
     assert dict(net.most_central(big, k=50, seed=3, backend="parallel")) == pytest.approx(plain, abs=1e-12)
 
