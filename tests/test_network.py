@@ -262,11 +262,17 @@ def test_most_central_is_ranked_filtered_and_seeded(G):
         net.most_central(G, measure="pagerank")
 
 
-def test_sampled_betweenness_is_the_same_for_the_same_seed():
+def _big() -> nx.MultiDiGraph:
+    """A random network of 2,100 schools: above 2,000 nodes, betweenness is sampled."""
     big = nx.MultiDiGraph()
     gen = nx.gnm_random_graph(2100, 4000, seed=7)
     big.add_nodes_from((n, {"kind": "school"}) for n in gen)
     big.add_edges_from((u, v, "supplies") for u, v in gen.edges())
+    return big
+
+
+def test_sampled_betweenness_is_the_same_for_the_same_seed():
+    big = _big()
     assert net.most_central(big, k=5, seed=3) == net.most_central(big, k=5, seed=3)
 
 
@@ -395,3 +401,108 @@ def test_exports_are_the_same_bytes_whatever_the_string_hashing(view, tmp_path, 
         assert done.returncode == 0, done.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
+
+
+# --------------------------------------------------------------------------- views, walks, backends
+
+
+def _sorted_copy(G) -> nx.Graph:
+    """The simple undirected graph of G with nodes and neighbours in sorted order, built apart: what
+    the walks on :func:`net.undirected` must agree with (same neighbour order, so the same path)."""
+    U = nx.Graph()
+    U.add_nodes_from(sorted(G.nodes))
+    U.add_edges_from(sorted({tuple(sorted(e)) for e in G.edges()}))
+    return U
+
+
+@pytest.mark.parametrize("name", ["school-network", "people", "programs"])
+def test_views_are_views_not_copies(R, name):
+    V = net.view(R, name)
+    n = next(iter(V))
+    assert V.nodes[n] is R.nodes[n]  # the same attribute dict: nothing copied
+    assert list(V) == [m for m in R if m in V]  # in the graph's order
+    assert net.view(R, "all") is R
+    with pytest.raises(nx.NetworkXError):
+        V.add_node("x")  # read-only
+
+
+def test_paths_on_the_view_are_the_sorted_graphs_paths(R):
+    """Every pair of 60 nodes of the real graph: the path found on the undirected view is the one
+    networkx finds on a sorted simple copy (the old way), ties between equal paths included."""
+    U = _sorted_copy(R)
+    nodes = sorted(R)[::max(1, len(R) // 60)]
+    checked = 0
+    for a in nodes:
+        for b in nodes:
+            if a != b and nx.has_path(U, a, b):
+                assert nx.shortest_path(net.undirected(R), a, b) == nx.shortest_path(U, a, b), (a, b)
+                checked += 1
+    assert checked > 300
+
+
+@pytest.mark.parametrize("name", ["all", "school-network", "people", "programs"])
+def test_degree_and_components_equal_networkx_on_a_simple_copy(R, name):
+    V = net.view(R, name)
+    U = _sorted_copy(V)
+    assert dict(net.most_central(V, None, len(V), measure="degree")) == nx.degree_centrality(U)
+    assert net.components(V) == sorted((sorted(c) for c in nx.connected_components(U)), key=lambda c: (-len(c), c[0]))
+
+
+@pytest.mark.parametrize("name", ["all", "people"])
+def test_parallel_backend_gives_networkxs_betweenness(R, name):
+    """nx-parallel (the extra `networks`, in the test extra) through networkx's dispatch: the same
+    ranking and scores as networkx itself on the real graph, to rounding."""
+    V = net.view(R, name)
+    plain = net.most_central(V, None, len(V), backend="networkx")
+    par = net.most_central(V, None, len(V), backend="parallel")
+    assert [n for n, s in par if s > 1e-9] == [n for n, s in plain if s > 1e-9]
+    assert sum(s > 0 for _, s in plain) >= 3  # something to compare (the people view has 3 hubs)
+    assert dict(par) == pytest.approx(dict(plain), abs=1e-12)
+    with pytest.raises(ValueError, match="unknown backend"):
+        net.most_central(V, backend="graphblas")
+
+
+def test_parallel_backend_on_a_sampled_graph_is_the_same():
+    """Above 2,000 nodes betweenness samples 500 sources with the seed: both backends sample the same."""
+    big = _big()
+    plain = dict(net.most_central(big, k=50, seed=3))
+    assert dict(net.most_central(big, k=50, seed=3, backend="parallel")) == pytest.approx(plain, abs=1e-12)
+
+
+def test_cli_central_backend_parallel(fixture_args, zkg):
+    args = ("network", *fixture_args, "central", "-k", "3", "-f", "csv")
+    plain = zkg(*args)
+    par = zkg(*args, "--backend", "parallel")
+    assert plain.returncode == par.returncode == 0, par.stderr
+    assert par.stdout == plain.stdout and len(par.stdout.split()) == 4  # the header and 3 rows
+
+
+def test_the_benchmark_runs_at_the_smallest_size(tmp_path):
+    """benchmarks/network_bench.py is a script, not a timed test: here it only has to work, on two
+    copies of the real graph, and print one row per question with its ratios to raw networkx."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "network_bench.py"), "--copies", "2", "--runs", "1",
+                           "--questions", "alliance-members,path", "--no-backends"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:4] == ["copies", "triples", "question", "raw"]
+    rows = [line.split() for line in lines[1:]]
+    assert [r[2] for r in rows] == ["alliance-members", "path"]
+    triples = 2 * json.loads((REAL / "manifest.json").read_text(encoding="utf-8"))["triples"]
+    assert all(r[0] == "2" and r[1] == str(triples) and float(r[6]) > 0 for r in rows)  # new/raw ratio
+    assert f"2 copies: {triples} triples" in done.stderr
+
+
+def test_the_answers_projection_is_the_whole_one_without_figures_and_quotes(R):
+    """`zkg network` questions project with provenance=False: the same nodes, edges and attributes
+    in the same order, only the figures and quotes left empty."""
+    lean = net.project(net.network_store(REAL, ONTO).store, provenance=False)
+    strip = lambda d: {k: ([] if k in ("figures", "quotes") else v) for k, v in d.items()}  # noqa: E731
+    assert list(lean.nodes(data=True)) == [(n, strip(d)) for n, d in R.nodes(data=True)]
+    assert list(lean.edges(keys=True, data=True)) == [(s, o, k, strip(d)) for s, o, k, d in R.edges(keys=True, data=True)]
+    assert lean.graph == R.graph
+    assert any(d["quotes"] for _, d in R.nodes(data=True)) and not any(d["quotes"] for _, d in lean.nodes(data=True))

@@ -1,10 +1,13 @@
 """The school network: project the RDF dataset into NetworkX and answer relational questions.
 
-Data in, data out: :func:`project` takes the graph — the quads of ``graph/zhaotong.nq``
-(``pyoxigraph.parse(..., format=RdfFormat.N_QUADS)``), a ``pyoxigraph.Store``, an ``rdflib.Dataset``,
-or, for small examples, an ``rdflib.Graph`` or any iterable of plain triples — and returns a
-:class:`networkx.MultiDiGraph`. It reads the input once, keeping small dicts, and builds the graph
-at the end, so it scales with the number of quads.
+Data in, data out: :func:`project` takes the graph — a ``pyoxigraph.Store`` (as
+:func:`load_network` opens ``graph/``), or, for small examples, the quads of a file
+(``pyoxigraph.parse``), an ``rdflib.Dataset``, an ``rdflib.Graph`` or any iterable of plain triples
+— and returns a :class:`networkx.MultiDiGraph`. It asks the store a few set-oriented SPARQL
+questions (:mod:`zkg.projection`) and builds the graph in bulk, so its time goes with the nodes
+and edges of the network, not with the triples of the graph. The answers walk the graph or views of
+it (:func:`view`, :func:`undirected`), never a copy, except betweenness (:func:`most_central`), which
+runs on a simple undirected graph that networkx's backends (``--backend``) can ship to their workers.
 
 **What the network is made of comes from the ontology** (passed in the same input or as
 ``ontology=``): a class annotated ``zt:networkKind "school"`` makes a kind of node, and its
@@ -67,20 +70,25 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterator, Mapping
 
 import networkx as nx
+
+from zkg.prefixes import PREFIXES
+from zkg.projection import DERIVED_EDGES, local as _local, project
 
 __all__ = [
     "VIEWS",
     "DERIVED_EDGES",
     "UNSTATED",
+    "BACKENDS",
     "project",
     "load_network",
+    "network_store",
     "view",
+    "undirected",
     "kinds",
     "alliances",
     "member_count",
@@ -97,28 +105,12 @@ __all__ = [
     "Step",
 ]
 
-ZT = "https://w3id.org/zhaotong-kg/ontology#"
-ZTD = "https://w3id.org/zhaotong-kg/id/"
-ORG = "http://www.w3.org/ns/org#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-_TYPE = RDF + "type"
-_NETWORK_KIND = ZT + "networkKind"
-_NETWORK_EDGE = ZT + "networkEdge"
+ZT, ZTD = PREFIXES["zt"], PREFIXES["ztd"]
 
 #: The kind of the placeholder nodes of the alliances view ("counties not stated"), with its
 #: names: not a class of the ontology, the view's own.
 UNSTATED = "unstated"
 _UNSTATED_LABELS = ("未说明", "not stated")
-
-#: The edges that are not one property of the data each: name → (zh, en). The one table of edge
-#: names the ontology does not hold (every other edge is a property's ``zt:networkEdge``).
-DERIVED_EDGES: dict[str, tuple[str, str]] = {
-    "runs": ("实施", "runs"),  # zt:runBy reversed
-    "holds-post-at": ("任职", "holds post at"),  # org:Post: heldBy → postIn
-}
-_RUN_BY = ZT + "runBy"
 
 #: The views: which kinds each one keeps. ``alliances`` (the default picture) is drawn apart
 #: by :func:`alliances`: leader → alliance → counties, one edge per leader, placeholders for
@@ -132,306 +124,37 @@ VIEWS: dict[str, frozenset[str] | None] = {
     "all": None,
 }
 
-_COUNTY_LEVEL = frozenset({ZT + "District", ZT + "County", ZT + "CountyLevelCity"})
-
-
-class _Lit(NamedTuple):
-    value: str
-    lang: str | None
-
-
-def _quads(source: Any) -> Iterable[tuple[str, str, Any, str | None]]:
-    """Yield (s, p, o, graph) with IRIs as str, literals as :class:`_Lit` and graph None for the
-    default graph (and for plain triples), from either library."""
-    import pyoxigraph as ox
-    import rdflib
-
-    def rterm(t: Any) -> Any:
-        if isinstance(t, rdflib.Literal):
-            return _Lit(str(t), t.language)
-        return str(t) if isinstance(t, rdflib.URIRef) else f"_:{t}"
-
-    def oterm(t: Any) -> Any:
-        if isinstance(t, ox.Literal):
-            return _Lit(t.value, t.language)
-        return t.value if isinstance(t, ox.NamedNode) else f"_:{t.value}"
-
-    if isinstance(source, rdflib.Dataset):
-        for s, p, o, g in source.quads((None, None, None, None)):
-            name = g.identifier if isinstance(g, rdflib.Graph) else g
-            graph = None if name is None or name == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else rterm(name)
-            yield rterm(s), str(p), rterm(o), graph
-        return
-    if isinstance(source, rdflib.Graph):
-        for s, p, o in source:
-            yield rterm(s), str(p), rterm(o), None
-        return
-    items = source.quads_for_pattern(None, None, None) if isinstance(source, ox.Store) else source
-    for t in items:
-        g = getattr(t, "graph_name", None)
-        graph = None if g is None or isinstance(g, ox.DefaultGraph) else oterm(g)
-        yield oterm(t.subject), t.predicate.value, oterm(t.object), graph
-
-
-def _number(lexical: str | None) -> str:
-    """A canonical decimal text ("36.0" and "36" are the same value; stores differ in which)."""
-    if lexical is None:
-        return ""
-    try:
-        return format(Decimal(lexical).normalize(), "f")
-    except InvalidOperation:
-        return lexical
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
 
 def kinds(G: nx.MultiDiGraph) -> list[str]:
     """The node kinds the ontology gave this projection (``zt:networkKind``), sorted."""
     return sorted(G.graph.get("kind_labels", {}))
 
 
-@dataclass
-class _Read:
-    """What :func:`project` keeps of the quads, read once: small dicts, no graph yet."""
+def network_store(graph_dir: str | Path = "graph", ontology: str | Path | None = "ontology/zhaotong.ttl"):
+    """The graph of ``graph_dir`` opened as the query layer opens it (:func:`zkg.store.open_store`,
+    the embedded Oxigraph store), with ``ontology`` (kinds, edge names, subclass axioms, labels)
+    beside the data; one store serves the projection and the name resolver.
 
-    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    sub: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
-    alts: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    kind_of: dict[str, str] = field(default_factory=dict)  # class IRI → zt:networkKind
-    edge_of: dict[str, str] = field(default_factory=dict)  # property IRI → zt:networkEdge
-    links: set[tuple[str, str, str]] = field(default_factory=set)  # every IRI → IRI triple
-    res: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))  # posts, memberships, observations
-    quotes_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # graph → its zt:quote
-    graphs_of: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # link → graphs
-    graphs_about: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # subject → graphs
-
-    def add(self, s: str, p: str, o: Any, g: str | None) -> None:
-        if g is not None:
-            self.graphs_about[s].add(g)
-            if isinstance(o, str):
-                self.graphs_of[(s, p, o)].add(g)
-        if p == _TYPE:
-            if isinstance(o, str):
-                self.types[s].add(o)
-        elif p == RDFS + "subClassOf":
-            if isinstance(o, str):
-                self.sub[s].add(o)
-        elif p in (RDFS + "label", SKOS + "prefLabel"):
-            if isinstance(o, _Lit):
-                lang = (o.lang or "").split("-")[0] or "zh"
-                if lang in ("zh", "en"):
-                    self.labels[s].setdefault(lang, o.value)
-        elif p == SKOS + "altLabel":
-            if isinstance(o, _Lit):
-                self.alts[s].add(o.value)
-        elif p == _NETWORK_KIND:
-            self.kind_of[s] = o.value if isinstance(o, _Lit) else str(o)
-        elif p == _NETWORK_EDGE:
-            self.edge_of[s] = o.value if isinstance(o, _Lit) else str(o)
-        elif p == ZT + "quote":
-            if isinstance(o, _Lit):
-                self.quotes_of[s].add(o.value)
-        elif p in _RESOURCE_PROPS:
-            self.res[s].setdefault(_RESOURCE_PROPS[p], o.value if isinstance(o, _Lit) else o)
-        elif isinstance(o, str):
-            self.links.add((s, p, o))
-
-    def label(self, iri: str | None, lang: str) -> str:
-        if not iri:
-            return ""
-        lab = self.labels.get(iri, {})
-        return lab.get(lang) or lab.get("zh") or lab.get("en") or _local(iri)
-
-    def quotes(self, graphs: Iterable[str]) -> set[str]:
-        return {q for g in graphs for q in self.quotes_of.get(g, ())}
-
-
-class _Kinds:
-    """The node kind of a set of classes: the zt:networkKind classes they reach through
-    rdfs:subClassOf (memoised), the most specific one winning."""
-
-    def __init__(self, read: _Read) -> None:
-        self.read = read
-        self.memo: dict[str, frozenset[str]] = {}
-
-    def reach(self, c: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
-        if c in self.memo:
-            return self.memo[c]
-        out = {c} if c in self.read.kind_of else set()
-        for sup in self.read.sub.get(c, ()):
-            if sup not in seen:
-                out |= self.reach(sup, seen | {c})
-        if not seen:
-            self.memo[c] = frozenset(out)
-        return frozenset(out)
-
-    def of(self, classes: Iterable[str]) -> str | None:
-        """The kind class no other reached kind class falls under (ties: by kind name)."""
-        groups = set().union(*(self.reach(c) for c in classes)) if classes else set()
-        if not groups:
-            return None
-        lowest = [c for c in groups if not any(c != d and c in self.reach(d) for d in groups)]
-        return self.read.kind_of[min(lowest, key=lambda c: self.read.kind_of[c])]
-
-
-def project(source: Any, ontology: Any = None) -> nx.MultiDiGraph:
-    """Project an RDF dataset (or plain triples) into a typed :class:`networkx.MultiDiGraph`
-    (see the module doc).
-
-    ``source`` and ``ontology`` are each pyoxigraph quads or triples (e.g. ``pyoxigraph.parse``), a
-    ``pyoxigraph.Store``, an ``rdflib.Dataset`` or an ``rdflib.Graph``; ``ontology`` adds the node
-    kinds, edge names, subclass axioms and labels when the data does not carry them. Every fact
-    is taken once, whichever graphs (default, named) hold it.
+    Raises :class:`zkg.errors.StoreError` when there is no graph or a file cannot be read.
     """
-    read = _Read()
-    for src in [source] + ([ontology] if ontology is not None else []):
-        for s, p, o, g in _quads(src):
-            read.add(s, p, o, g)
-    G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    _add_nodes(G, read)
-    # The names of the kinds and edges in both languages: the ontology's labels.
-    G.graph["kind_labels"] = {k: (read.label(c, "zh"), read.label(c, "en")) for c, k in sorted(read.kind_of.items())}
-    G.graph["edge_labels"] = {**{name: (read.label(p, "zh"), read.label(p, "en"))
-                                 for p, name in sorted(read.edge_of.items())}, **DERIVED_EDGES}
-    edges = _edges(G, read)
-    _add_figures(G, read)
-    for (s, name, o), attrs in sorted(edges.items()):
-        attrs["quotes"] = sorted(attrs["quotes"])
-        G.add_edge(s, o, key=name, **attrs)
-    for _, data in G.nodes(data=True):
-        data["figures"].sort(key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
-    return G
+    from zkg.store import open_store
 
-
-def _add_nodes(G: nx.MultiDiGraph, read: _Read) -> None:
-    """One node per typed IRI whose classes reach a network kind."""
-    kinds = _Kinds(read)
-    for node, cls in sorted(read.types.items()):  # sorted: the same graph whatever the quad order
-        kind = kinds.of(cls)
-        if kind is None:
-            continue
-        zt_iris = sorted(c for c in cls if c.startswith(ZT))
-        lab = read.labels.get(node, {})
-        G.add_node(
-            node,
-            kind=kind,
-            cls="|".join(_local(c) for c in zt_iris),
-            cls_zh="|".join(read.labels.get(c, {}).get("zh") or _local(c) for c in zt_iris),
-            cls_en="|".join(read.labels.get(c, {}).get("en") or _local(c) for c in zt_iris),
-            alt_labels=sorted(read.alts.get(node, ())),
-            county_level=bool(cls & _COUNTY_LEVEL),
-            label_zh=lab.get("zh") or lab.get("en") or _local(node),
-            label_en=lab.get("en") or lab.get("zh") or _local(node),
-            figures=[],
-            quotes=sorted(read.quotes(read.graphs_about.get(node, ()))),
-        )
-
-
-def _role(read: _Read, r: dict[str, Any]) -> dict[str, str]:
-    return {"role": _local(r["role"]), "role_zh": read.label(r["role"], "zh"),
-            "role_en": read.label(r["role"], "en")} if isinstance(r.get("role"), str) else {}
-
-
-def _edges(G: nx.MultiDiGraph, read: _Read) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """The edges between nodes, keyed (from, name, to), each with the quotes of the graphs holding
-    its triple: zt:networkEdge properties, zt:runBy reversed, posts; memberships add their role."""
-    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-
-    def add_edge(s: str, name: str, o: str, predicate: str, graphs: Iterable[str], **attrs: Any) -> None:
-        if s in G and o in G:
-            e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": set()})
-            e["quotes"] |= read.quotes(graphs)
-            e.update({k: v for k, v in attrs.items() if v})
-
-    for s, p, o in sorted(read.links):
-        if p in read.edge_of:
-            add_edge(s, read.edge_of[p], o, p, read.graphs_of.get((s, p, o), ()))
-        elif p == _RUN_BY:
-            add_edge(o, "runs", s, p, read.graphs_of.get((s, p, o), ()))
-    for node, r in sorted(read.res.items()):
-        if "member" in r and "organization" in r:  # org:Membership: its role on the member-of edge
-            e = edges.get((r["member"], read.edge_of.get(ORG + "memberOf", ""), r["organization"]))
-            if e is not None:
-                e.update({k: v for k, v in _role(read, r).items() if v})
-        if "heldBy" in r and "postIn" in r:  # org:Post
-            add_edge(r["heldBy"], "holds-post-at", r["postIn"], ORG + "Post",
-                     read.graphs_of.get((node, ORG + "heldBy", r["heldBy"]), ()), post=node, **_role(read, r))
-    return edges
-
-
-def _add_figures(G: nx.MultiDiGraph, read: _Read) -> None:
-    """Each zt:Observation about a node, on that node (its IRI is its record graph's)."""
-    label = read.label
-    for node, r in sorted(read.res.items()):
-        if "about" not in r or r["about"] not in G:
-            continue
-        G.nodes[r["about"]]["figures"].append({
-            "indicator_zh": label(r.get("indicator"), "zh"),
-            "indicator_en": label(r.get("indicator"), "en"),
-            "as_stated": str(r.get("valueAsStated") or _number(r.get("value"))),
-            "value": _number(r.get("value")),
-            "year": str(r.get("year", "")),
-            "period": str(r.get("periodLabel", "")),
-            "quote": " / ".join(sorted(read.quotes_of.get(node, ()))),
-            "fact": node,
-            # the unit, kind, baseline and status, with the ontology's labels of the individuals
-            "unit": _local(r["unit"]) if isinstance(r.get("unit"), str) else "",
-            "unit_zh": label(r.get("unit"), "zh"),
-            "unit_en": label(r.get("unit"), "en"),
-            "kind": _local(r["observationKind"]).lower() if isinstance(r.get("observationKind"), str) else "",
-            "baseline_year": str(r.get("baselineYear", "")),
-            "status": _local(r["status"]) if isinstance(r.get("status"), str) else "",
-            "status_zh": label(r.get("status"), "zh"),
-            "status_en": label(r.get("status"), "en"),
-            "bound": _local(r["bound"]) if isinstance(r.get("bound"), str) else "",
-            "bound_zh": label(r.get("bound"), "zh") if isinstance(r.get("bound"), str) else "",
-            "bound_en": label(r.get("bound"), "en") if isinstance(r.get("bound"), str) else "",
-        })
-
-
-_RESOURCE_PROPS = {
-    ORG + "member": "member",
-    ORG + "organization": "organization",
-    ORG + "role": "role",
-    ORG + "heldBy": "heldBy",
-    ORG + "postIn": "postIn",
-    ZT + "about": "about",
-    ZT + "indicator": "indicator",
-    ZT + "value": "value",
-    ZT + "valueAsStated": "valueAsStated",
-    ZT + "year": "year",
-    ZT + "periodLabel": "periodLabel",
-    ZT + "unit": "unit",
-    ZT + "observationKind": "observationKind",
-    ZT + "baselineYear": "baselineYear",
-    ZT + "status": "status",
-    ZT + "bound": "bound",
-}
+    return open_store(graph_dir, ontology=Path(ontology) if ontology is not None else None, timeout=None)
 
 
 def load_network(graph_dir: str | Path = "graph", ontology: str | Path | None = "ontology/zhaotong.ttl") -> nx.MultiDiGraph:
-    """Read the built graph (``zhaotong.nq`` in ``graph_dir``, as :func:`zkg.store.find_graph_file`
-    finds it) and the ontology (kinds, edge names, subclass axioms, labels), and :func:`project` them.
+    """Open the built graph (:func:`network_store`) and :func:`project` it.
 
-    Raises :class:`zkg.errors.StoreError` when there is no graph, ``OSError`` or ``SyntaxError``
-    when a file cannot be read. ``ontology=None`` projects the data alone (which then has no kinds:
-    an empty network).
+    Raises :class:`zkg.errors.StoreError` when there is no graph or a file cannot be read.
+    ``ontology=None`` projects the data alone (which then has no kinds: an empty network).
     """
-    import pyoxigraph as ox
-
-    from zkg.loading import find_graph_file, ox_format
-
-    path = find_graph_file(Path(graph_dir))
-    data = ox.parse(path=str(path), format=ox_format(path))
-    onto = ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE) if ontology is not None else None
-    return project(data, onto)
+    return project(network_store(graph_dir, ontology).store)
 
 
 def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
-    """The subgraph of one view in :data:`VIEWS` (a copy), e.g. ``"school-network"``.
+    """One view of :data:`VIEWS`, e.g. ``"school-network"``: ``G`` itself for ``all``, a read-only
+    subgraph view of ``G`` for the others (no copy; nodes and edges in ``G``'s order), the
+    :func:`alliances` graph for ``alliances``.
 
     The school network also keeps the places (areas) that a school is located in, so a school
     in 北部新区敦煌路片区 stays linked to its district; other places (parks, buildings) stay out.
@@ -442,25 +165,14 @@ def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
         return alliances(G)
     kinds = VIEWS[name]
     if kinds is None:
-        return G.copy()
+        return G
     keep = {n for n, k in G.nodes(data="kind") if k in kinds}
     if name == "school-network":  # the areas schools stand in link them to their district
         keep |= {o for s, o, k in G.edges(keys=True)
                  if k == "located-in" and G.nodes[s]["kind"] == "school" and G.nodes[o]["kind"] == "place"}
-    return _induced(G, keep)
-
-
-def _induced(G: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
-    """The subgraph on ``keep``, a copy, its nodes and edges in ``G``'s order. (``G.subgraph(keep)``
-    iterates the set ``keep`` when it is the smaller side, in an order that changes from run to
-    run with Python's string hashing: the exports would not be the same bytes twice.)"""
-    H: nx.MultiDiGraph = nx.MultiDiGraph()
-    H.graph.update(G.graph)
-    H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if n in keep)
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if u in keep and v in keep:
-            H.add_edge(u, v, key=k, **d)
-    return H
+    # A filter function, not G.subgraph(keep): networkx would walk the set ``keep`` when it is the
+    # smaller side, in an order that follows Python's string hashing (exports must be the same bytes).
+    return nx.subgraph_view(G, filter_node=keep.__contains__)
 
 
 def member_count(figures: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -531,7 +243,8 @@ def find_node(G: nx.MultiDiGraph, text: str, names: Any = None) -> str:
     other name, then a unique part of a name.
 
     ``names`` is a :class:`~zkg.lookup.Names` read from the store (with the other names, e.g.
-    昭通一中); by default the node labels of ``G``. Raises ``KeyError`` with a one-line message
+    昭通一中), or a function that reads it (called only when ``text`` is not a node's IRI or id);
+    by default the node labels of ``G``. Raises ``KeyError`` with a one-line message
     when nothing, more than one thing, or something outside ``G`` matches.
     """
     from zkg.errors import AmbiguousName, NameNotFound
@@ -542,6 +255,8 @@ def find_node(G: nx.MultiDiGraph, text: str, names: Any = None) -> str:
     for cand in (text, iri, ZTD + text, ZTD + text.removeprefix("ztd:")):
         if cand and cand in G:
             return cand
+    if callable(names):
+        names = names()
     if names is None:
         rows: list[tuple[str, str, Any]] = [(n, "label", LangString(d[k], lang)) for n, d in G.nodes(data=True)
                 for k, lang in (("label_zh", "zh"), ("label_en", "en")) if d.get(k)]
@@ -613,11 +328,43 @@ def schools_per_county(G: nx.MultiDiGraph) -> dict[str, list[str]]:
     return {c: sorted(v) for c, v in sorted(out.items())}
 
 
-def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
-    """A simple undirected copy with nodes and edges in sorted order.
+class _Neighbours(Mapping):
+    """The adjacency of :func:`undirected`: each node's successors and predecessors, one mapping in
+    sorted order, made when a walk asks for it (nothing is copied ahead)."""
 
-    (networkx's undirected *view* of a digraph walks neighbours in set order, which changes
-    from run to run with string hashing; among equally short paths it would pick differently.)
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self._succ, self._pred = G.succ, G.pred
+
+    def __getitem__(self, n: Any) -> dict[Any, dict]:
+        return dict.fromkeys(sorted(self._succ[n].keys() | self._pred[n].keys(), key=str), {})
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._succ)
+
+    def __len__(self) -> int:
+        return len(self._succ)
+
+    def __contains__(self, n: object) -> bool:
+        return n in self._succ
+
+
+def undirected(G: nx.MultiDiGraph) -> nx.MultiGraph:
+    """A read-only undirected view of ``G`` (or of a view of it) for walks: a node's neighbours
+    are its successors and predecessors, met in sorted order, so that among equally short paths
+    the same one is found on every run. (networkx's own ``G.to_undirected(as_view=True)`` meets
+    them in set order, which follows Python's string hashing.) Only walks that ask for neighbours
+    (paths, BFS) may use it; it does not list edges.
+    """
+    U = nx.graphviews.generic_graph_view(G, nx.MultiGraph)
+    setattr(U, "_adj", _Neighbours(G))  # the adjacency networkx's walks read (G.adj wraps it)
+    return U
+
+
+def _simple(G: nx.MultiDiGraph) -> nx.Graph:
+    """A simple undirected graph of ``G``'s nodes and links, no attributes, in sorted order: what
+    betweenness runs on. Its cost is small beside the analysis; it makes the result the same on
+    every run (the summing order follows the adjacency order) and it is what a backend
+    (``backend="parallel"``) sends to its worker processes, rather than the attributed graph.
     """
     U: nx.Graph[Any] = nx.Graph()
     U.add_nodes_from(sorted(G.nodes, key=str))
@@ -636,13 +383,14 @@ class Step:
     next: str
 
 
-def connection(G: nx.MultiDiGraph, a: str, b: str) -> list[Step]:
+def connection(G: nx.MultiDiGraph, a: str, b: str, names: Any = None) -> list[Step]:
     """The shortest path from ``a`` to ``b`` ignoring edge direction, with the edge names.
 
-    Raises ``nx.NetworkXNoPath`` when they are not connected; ``a``/``b`` as for :func:`find_node`.
+    Raises ``nx.NetworkXNoPath`` when they are not connected; ``a``/``b`` and ``names`` as for
+    :func:`find_node`.
     """
-    a, b = find_node(G, a), find_node(G, b)
-    path = nx.shortest_path(_undirected(G), a, b)
+    a, b = find_node(G, a, names), find_node(G, b, names)
+    path = nx.shortest_path(undirected(G), a, b)
     steps = []
     for u, v in zip(path, path[1:]):
         if G.has_edge(u, v):
@@ -652,19 +400,39 @@ def connection(G: nx.MultiDiGraph, a: str, b: str) -> list[Step]:
     return steps
 
 
+#: The networkx backends :func:`most_central` may run betweenness on: ``networkx`` itself and
+#: ``parallel`` (nx-parallel, joblib across the cores; the extra ``networks``).
+BACKENDS = ("networkx", "parallel")
+
+
+def _degree_centrality(G: nx.MultiDiGraph) -> dict[Any, float]:
+    """``nx.degree_centrality`` of the simple undirected graph of ``G``, read off ``G`` itself: a
+    node's degree is its number of distinct neighbours either way (a self-loop counts twice)."""
+    if len(G) <= 1:
+        return {n: 1 for n in G}
+    s = 1.0 / (len(G) - 1.0)
+    succ, pred = G.succ, G.pred
+    return {n: (len(succ[n].keys() | pred[n].keys()) + (n in succ[n])) * s for n in G}
+
+
 def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
-                 measure: str = "betweenness", seed: int = 0) -> list[tuple[str, float]]:
+                 measure: str = "betweenness", seed: int = 0, backend: str | None = None) -> list[tuple[str, float]]:
     """The ``k`` nodes of ``kind`` (or any kind) with the highest centrality, ties by IRI.
 
     ``measure`` is ``betweenness`` (on the undirected simple graph; sampled with ``seed`` above
-    2,000 nodes) or ``degree``.
+    2,000 nodes) or ``degree``. ``backend`` is the networkx backend betweenness runs on, one of
+    :data:`BACKENDS` (None: networkx's configured default, ``nx.config.backend_priority``, which is
+    networkx itself unless set): the same call, dispatched by networkx. ``parallel`` uses every core
+    unless ``nx.config.backends.parallel.n_jobs`` says how many.
     """
-    U = _undirected(G)
     if measure == "degree":
-        score = nx.degree_centrality(U)
+        score = _degree_centrality(G)
     elif measure == "betweenness":
+        U = _simple(G)
         sample = 500 if U.number_of_nodes() > 2000 else None
-        score = nx.betweenness_centrality(U, k=sample, seed=seed if sample else None)  # an int seed is random.Random(seed)
+        with _backend_config(backend):  # an int seed is random.Random(seed), on every backend
+            score = nx.betweenness_centrality(U, k=sample, seed=seed if sample else None,
+                                              **({"backend": backend} if backend else {}))
     else:
         raise ValueError(f"unknown measure {measure!r}; use betweenness or degree")
     ranked = sorted(((n, s) for n, s in score.items() if kind is None or G.nodes[n]["kind"] == kind),
@@ -672,9 +440,25 @@ def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
     return ranked[:k]
 
 
+def _backend_config(backend: str | None) -> Any:
+    """The configuration a backend runs under: nx-parallel made active, on every core unless told."""
+    import contextlib
+
+    if backend not in (None, *BACKENDS):
+        raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if backend != "parallel":
+        return contextlib.nullcontext()
+    try:
+        cfg = getattr(nx.config.backends, "parallel")
+    except AttributeError:
+        raise ImportError("the networkx backend 'parallel' is not installed: "
+                          "pip install 'zhaotong-kg[networks]' (nx-parallel)") from None
+    return cfg(active=True, n_jobs=cfg.n_jobs or -1)
+
+
 def components(G: nx.MultiDiGraph) -> list[list[str]]:
     """Connected components ignoring direction, largest first, each sorted."""
-    comps = [sorted(c) for c in nx.connected_components(_undirected(G))]
+    comps = [sorted(c) for c in nx.weakly_connected_components(G)]
     return sorted(comps, key=lambda c: (-len(c), c[0]))
 
 

@@ -26,18 +26,49 @@ __all__ = ["network", "viz"]
 EXPORTS = ("graphml", "gexf")
 
 
-def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
-    """Read the graph file (and the ontology's subclass axioms and labels) and project it."""
+def _open(graph_dir: Path | None, ontology: Path | None):
+    """The graph's store with the ontology (kinds, edge names, subclass axioms, labels) beside it."""
     graph_dir = graph_dir or default_dir("graph")
     if ontology is None:
         cand = default_dir("ontology") / "zhaotong.ttl"
         ontology = cand if cand.is_file() else None
     try:
-        return net.load_network(graph_dir, ontology)
+        return net.network_store(graph_dir, ontology)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    except (SyntaxError, OSError) as exc:
-        raise click.ClickException(f"cannot read {graph_dir}: {str(exc).splitlines()[0]}: rebuild with `zkg build`") from None
+
+
+def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
+    """Open the graph and project it."""
+    return net.project(_open(graph_dir, ontology).store)
+
+
+class _Network:
+    """What the questions of one `zkg network` run share: the store, opened once, its projection
+    and the view asked for (made when first needed), and the resolver's names (read only when a
+    name, not an IRI, is given)."""
+
+    def __init__(self, graph_dir: Path | None, ontology: Path | None, view: str) -> None:
+        self.graph_dir, self.ontology, self.view_name = graph_dir, ontology, view
+
+    @functools.cached_property
+    def store(self):
+        return _open(self.graph_dir, self.ontology)
+
+    @functools.cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        # the answers read kinds, labels, edges and roles: no figures or quotes to gather
+        return net.view(net.project(self.store.store, provenance=False), self.view_name)
+
+    def __call__(self) -> nx.MultiDiGraph:
+        return self.graph
+
+    def names(self):
+        """The resolver's names of the graph (one query on the same store: labels, other names,
+        classes), so that `path` takes the names `zkg search` finds, 昭通一中 included."""
+        from zkg.lookup import Names
+
+        return Names.from_store(self.store)
 
 
 def graph_options(f):
@@ -73,8 +104,7 @@ def network(ctx, graph_dir, ontology, view, export, output, seed):
         zkg network --export gexf -o alliances.gexf
         zkg network --export graphml -o zhaotong.graphml --view school-network
     """
-    ctx.obj = functools.lru_cache(maxsize=1)(
-        lambda: net.view(_load(graph_dir, ontology), view or "all"))
+    ctx.obj = _Network(graph_dir, ontology, view or "all")
     if ctx.invoked_subcommand is not None:
         if export:
             raise click.UsageError("--export writes a file: give it without a question")
@@ -168,18 +198,6 @@ def schools_per_county(load, fmt):
     click.echo(format_result(_grouped(G, net.schools_per_county(G), "county", "school"), fmt))
 
 
-def _names(graph_dir: Path | None):
-    """The resolver's names of the graph (one query on an embedded store: labels, other names,
-    classes), so that `path` takes the names `zkg search` finds, 昭通一中 included."""
-    from zkg.lookup import Names
-    from zkg.store import open_store
-
-    try:
-        return Names.from_store(open_store(graph_dir or default_dir("graph")))
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 @network.command("path")
 @click.argument("a")
 @click.argument("b")
@@ -198,7 +216,7 @@ def path(ctx, a, b, fmt):
     from zkg.errors import AmbiguousName, NameNotFound
 
     G = ctx.obj()
-    names = _names(ctx.parent.params.get("graph_dir"))
+    names = functools.lru_cache(maxsize=1)(ctx.obj.names)
     try:
         ends = [net.find_node(G, text, names) for text in (a, b)]
     except KeyError as exc:
@@ -208,9 +226,10 @@ def path(ctx, a, b, fmt):
     try:
         steps = net.connection(G, *ends)
     except nx.NetworkXNoPath:
+        near = {n: sorted(nx.node_connected_component(net.undirected(G), n)) for n in ends}
         alone = [f"{G.nodes[n]['label_zh']} is linked only to "
-                 f"{'、'.join(G.nodes[m]['label_zh'] for m in nx.node_connected_component(G.to_undirected(as_view=True), n) if m != n) or 'nothing'}"
-                 for n in ends if len(nx.node_connected_component(G.to_undirected(as_view=True), n)) <= 3]
+                 f"{'、'.join(G.nodes[m]['label_zh'] for m in near[n] if m != n) or 'nothing'}"
+                 for n in ends if len(near[n]) <= 3]
         why = f" ({'; '.join(alone)})" if alone else ""
         other = "or try --view all" if ctx.parent.params.get("view") not in (None, "all") else \
             "the graph holds no link between them"
@@ -229,24 +248,32 @@ def path(ctx, a, b, fmt):
 @click.option("--measure", type=click.Choice(["betweenness", "degree"]), default="betweenness",
               show_default=True, help="Centrality measure.")
 @seed_option("Seed for sampled betweenness (big graphs): same seed, same ranking.")
+@click.option("--backend", type=click.Choice(net.BACKENDS), default="networkx", show_default=True,
+              help="The networkx backend betweenness runs on: parallel is nx-parallel, on every core "
+                   "(pip install 'zhaotong-kg[networks]'); the same answer.")
 @format_option()
 @click.pass_obj
-def central(load, kind, k, measure, seed, fmt):
+def central(load, kind, k, measure, seed, backend, fmt):
     """The most central schools, programs, people… of the network.
 
     Betweenness: how many shortest paths between others run through a node. In the people view
     every person holds one post (a leaf), so the nodes that tie people together are the schools
-    and organisations; rank people with --measure degree.
+    and organisations; rank people with --measure degree. On a big graph, --backend parallel
+    spreads betweenness over the cores.
 
     \b
     Example:
         zkg network central --kind school -k 5
+        zkg network central --backend parallel -k 5
     """
     G = load()
     if kind is not None and kind not in net.kinds(G):
         raise click.BadParameter(f"{kind!r} is not a node kind; choose one of {', '.join(net.kinds(G))}",
                                  param_hint="--kind")
-    ranked = net.most_central(G, kind, k, measure, seed)
+    try:
+        ranked = net.most_central(G, kind, k, measure, seed, backend)
+    except ImportError as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
     rows = [(i, _iri(n), G.nodes[n]["label_zh"], G.nodes[n]["kind"], round(score, 4))
             for i, (n, score) in enumerate(ranked, 1)]
     click.echo(format_result(Result(("rank", "entity", "entityZh", "kind", measure), rows, True), fmt))
