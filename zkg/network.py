@@ -133,12 +133,17 @@ def kinds(G: nx.MultiDiGraph) -> list[str]:
 def network_store(graph_dir: str | Path = "graph", ontology: str | Path | None = "ontology/zhaotong.ttl"):
     """The graph of ``graph_dir`` opened as the query layer opens it (:func:`zkg.store.open_store`,
     the embedded Oxigraph store), with ``ontology`` (kinds, edge names, subclass axioms, labels)
-    beside the data; one store serves the projection and the name resolver.
+    beside the data; one store serves the projection and the name resolver. With the ontology beside
+    the graph folder (a checkout), that is the persistent store (:mod:`zkg.persistent`), not a reload.
 
     Raises :class:`zkg.errors.StoreError` when there is no graph or a file cannot be read.
     """
+    from zkg.loading import find_ontology_file
     from zkg.store import open_store
 
+    beside = find_ontology_file(graph_dir)
+    if ontology is not None and beside is not None and Path(ontology).resolve() == beside:
+        return open_store(graph_dir, ontology=True, timeout=None)  # the persistent store holds it
     return open_store(graph_dir, ontology=Path(ontology) if ontology is not None else None, timeout=None)
 
 
