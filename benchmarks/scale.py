@@ -43,8 +43,8 @@ from kg_build.synth import TRIPLES_PER_SCHOOL, expected_triples, plan  # noqa: E
 
 PY = sys.executable
 BIN = Path(PY).parent
-COLUMNS = ("size", "triples", "measure", "seconds", "peak_mib", "status", "floor", "floor_seconds",
-           "floor_peak_mib", "ratio", "note")
+COLUMNS = ("size", "triples", "measure", "seconds", "cpu_seconds", "peak_mib", "status", "floor", "floor_seconds",
+           "floor_cpu_seconds", "floor_peak_mib", "ratio", "cpu_ratio", "note")
 # Synthetic things in place of the real article's defaults (county 990101's first school, ...).
 SYNTH_PARAMS = {
     "entity-facts": {"entity": "https://w3id.org/zhaotong-kg/id/school/990101-001"},
@@ -58,13 +58,15 @@ NETWORK = ("alliance-members", "alliance-leaders", "alliance-counties", "schools
 
 @dataclass
 class Run:
-    """One child process: wall seconds, peak resident memory (MiB), and how it ended."""
+    """One child process (or one question in it): wall seconds, peak resident memory (MiB), how it
+    ended, and CPU seconds (user + system, all threads: on a shared machine the steadier figure)."""
 
     seconds: float
     peak_mib: float
     status: str = "ok"
     out: str = ""
     note: str = ""
+    cpu: float = float("nan")
 
 
 class Timer:
@@ -80,7 +82,7 @@ class Timer:
             if r.status != "ok":
                 return r
             if best is None or r.seconds < best.seconds:
-                best = Run(r.seconds, max(r.peak_mib, best.peak_mib if best else 0), r.status, r.out, r.note)
+                best = Run(r.seconds, max(r.peak_mib, best.peak_mib if best else 0), r.status, r.out, r.note, r.cpu)
         assert best is not None
         return best
 
@@ -122,7 +124,7 @@ def _run_reaped(cmd: list[str], *, cwd: Path, timeout: float, stdout=subprocess.
         status = "killed (memory?)" if proc.returncode < 0 else f"failed (exit {proc.returncode})"
         lines = err.strip().splitlines()
         note = lines[-1][:200] if lines else ""
-    return Run(seconds, peak, status, out, note)
+    return Run(seconds, peak, status, out, note, usage.ru_utime + usage.ru_stime)
 
 
 # --- child programs (run as `python -c`), each printing JSON ---
@@ -139,14 +141,15 @@ import json, os, sys, time
 from zkg.api import open_graph
 from zkg.errors import QueryTimeout
 graph_dir, engine, cap, params = sys.argv[1], sys.argv[2], float(sys.argv[3]), json.loads(sys.argv[4])
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 g = open_graph(graph_dir, engine=engine, timeout=cap, queries=sys.argv[5])
-print(json.dumps({"name": "open", "seconds": time.perf_counter() - t}), flush=True)
+print(json.dumps({"name": "open", "seconds": time.perf_counter() - t, "cpu": time.process_time() - c}), flush=True)
 for name in json.loads(sys.argv[6]):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     try:
         rows = len(g.result(name, **params.get(name, {})).rows)
-        print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "rows": rows}), flush=True)
+        print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "cpu": time.process_time() - c,
+                          "rows": rows}), flush=True)
     except QueryTimeout as exc:  # its worker thread cannot be stopped: end here, the parent starts afresh
         print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "timeout": True,
                           "error": str(exc).splitlines()[0][:150]}), flush=True)
@@ -159,19 +162,20 @@ RAW_QUESTIONS = """
 import json, sys, time, pathlib
 import pyoxigraph as ox
 graph_dir, ontology, params, folder = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), pathlib.Path(sys.argv[4])
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 store = ox.Store()
 store.bulk_load(path=graph_dir + "/zhaotong.nq", format=ox.RdfFormat.N_QUADS)
 onto = ox.NamedNode("https://w3id.org/zhaotong-kg/ontology")
 store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE)
 store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE, to_graph=onto)
-print(json.dumps({"name": "open", "seconds": time.perf_counter() - t}), flush=True)
+print(json.dumps({"name": "open", "seconds": time.perf_counter() - t, "cpu": time.process_time() - c}), flush=True)
 for name in json.loads(sys.argv[5]):
     text = (folder / (name + ".rq")).read_text(encoding="utf-8")
     subs = {ox.Variable(k): ox.NamedNode(v) for k, v in params.get(name, {}).items()}
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     rows = len(list(store.query(text, substitutions=subs)))
-    print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "rows": rows}), flush=True)
+    print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "cpu": time.process_time() - c,
+                      "rows": rows}), flush=True)
 """
 
 RAW_NETWORK = """
@@ -249,18 +253,23 @@ class Table:
             note: str = "") -> None:
         row = {"size": size, "triples": triples, "measure": measure,
                "seconds": f"{r.seconds:.4f}" if r and r.status == "ok" else "",
+               "cpu_seconds": f"{r.cpu:.4f}" if r and r.status == "ok" and r.cpu == r.cpu else "",
                "peak_mib": f"{r.peak_mib:.0f}" if r and r.peak_mib == r.peak_mib else "",
                "status": r.status if r else "skipped", "floor": floor,
                "floor_seconds": f"{f.seconds:.4f}" if f and f.status == "ok" else "",
+               "floor_cpu_seconds": f"{f.cpu:.4f}" if f and f.status == "ok" and f.cpu == f.cpu else "",
                "floor_peak_mib": f"{f.peak_mib:.0f}" if f and f.peak_mib == f.peak_mib else "",
                "ratio": f"{r.seconds / f.seconds:.2f}" if r and f and r.status == f.status == "ok" and f.seconds > 0
-               else "", "note": "; ".join(x for x in (note, r.note if r else "", f.note if f and f.status != "ok"
+               else "",
+               "cpu_ratio": f"{r.cpu / f.cpu:.2f}" if r and f and r.status == f.status == "ok" and f.cpu > 0
+               and r.cpu == r.cpu else "", "note": "; ".join(x for x in (note, r.note if r else "", f.note if f and f.status != "ok"
                                                        else "") if x)}
         if f and f.status != "ok":
             row["note"] = f"floor {f.status}; " + row["note"]
         self.rows.append(row)
         print(f"{size:>5} {measure:<34} {row['seconds'] or row['status']:>10} s {row['peak_mib']:>6} MiB  "
-              f"{floor[:28]:<28} {row['floor_seconds']:>9} {row['ratio'] + 'x' if row['ratio'] else '':>8}  {row['note'][:60]}", flush=True)
+              f"{floor[:28]:<28} {row['floor_seconds']:>9} {row['ratio'] + 'x' if row['ratio'] else '':>8} {row['cpu_ratio'] + 'x' if row['cpu_ratio'] else '':>8}  "
+              f"{row['note'][:50]}", flush=True)
 
     def write(self, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8") as fh:
@@ -338,7 +347,7 @@ def _questions(label: str, triples: int, project: Path, graph: Path, table: Tabl
             return Run(float("nan"), whole.peak_mib, whole.status if whole.status != "ok" else "missing", note=whole.note)
         if "error" in d:
             return Run(d["seconds"], whole.peak_mib, f">{cap:g}s" if d.get("timeout") else "failed", note=d["error"])
-        return Run(d["seconds"], whole.peak_mib)
+        return Run(d["seconds"], whole.peak_mib, cpu=d.get("cpu", float("nan")))
 
     table.add(label, triples, "open store: zkg.api.open_graph", one(zkg.get("open"), zr), "raw pyoxigraph bulk_load",
               one(raw.get("open"), rr))
@@ -459,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="zkg-scale-"))
     table = Table()
     time_it = Timer(max(1, args.runs), args.step_timeout)
-    print(f"{'size':>5} {'measure':<34} {'time':>10}   {'peak':>6}      {'floor':<28} {'floor s':>9} {'ratio':>8}  note")
+    print(f"{'size':>5} {'measure':<34} {'time':>10}   {'peak':>6}      {'floor':<28} {'floor s':>9} {'ratio':>8} {'cpu rat.':>8}  note")
     try:
         for label in args.sizes.split(","):
             measure_size(label.strip(), work / label.strip(), table, time_it, args)

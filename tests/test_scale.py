@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("scale", ROOT / "benchmarks" / "scale.py")
 assert _spec and _spec.loader
 scale = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("scale", scale)  # its dataclasses look their module up
 _spec.loader.exec_module(scale)
 NETWORK = scale.NETWORK
 
