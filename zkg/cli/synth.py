@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kg_build.synth import COPIED, SCHOOLS_PER_COUNTY, expected_triples, plan, project_files
+from kg_build.synth import COPIED, SCHOOLS_PER_COUNTY, TRIPLES_PER_SCHOOL, expected_triples, plan, project_files
 from zkg.cli import cli
 from zkg.cli.build import project_root
 from zkg.cli.options import seed_option
@@ -19,7 +19,8 @@ __all__ = ["synth"]
 
 @cli.command()
 @click.option("--schools", type=int, required=True,
-              help=f"How many schools ({SCHOOLS_PER_COUNTY} a county; about 100 triples a school).")
+              help=f"How many schools ({SCHOOLS_PER_COUNTY} a county; about {TRIPLES_PER_SCHOOL} triples a school, "
+                   "so 116000 make about 10M).")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Folder to create (it must not exist, or be empty).")
 @seed_option("Seed of the made-up numbers and names: same seed, same bytes.")
