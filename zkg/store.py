@@ -43,12 +43,14 @@ from zkg.loading import find_graph_file, find_ontology_file, load_oxigraph, load
 from zkg.result import Result, result_from_json
 from zkg.values import ox_value, rdflib_value
 
-__all__ = ["DEFAULT_TIMEOUT", "ENGINES", "USER_AGENT", "EndpointStore", "OxigraphStore", "RdflibStore", "Store",
+__all__ = ["DEFAULT_TIMEOUT", "ENGINES", "MAX_ROWS", "USER_AGENT", "EndpointStore", "OxigraphStore", "RdflibStore", "Store",
            "open_store"]
 
 USER_AGENT = "zhaotong-kg/0.1"
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_TIMEOUT = 30.0
+#: Rows an answer is cut at unless asked otherwise (``zkg query --max-rows``, the explorer's pages).
+MAX_ROWS = 10000
 
 
 class Store:

@@ -22,13 +22,12 @@ from zkg.lookup import Resolver, missing_iris
 from zkg.cli.options import default_dir, fail, load_catalogue, queries_dir_option, format_option, graph_dir_option, store_options, wide_option
 from zkg.errors import QueryInterrupted, StoreError
 from zkg.result import Result
-from zkg.store import open_store
+from zkg.store import MAX_ROWS, open_store
 from zkg.values import compact, IRI
 from zkg.table import GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "push"]
 
-MAX_ROWS = 10000
 #: File name endings for --out-dir.
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "tsv": "tsv", "json": "srj", "records": "json",
               "jsonl": "jsonl", "ttl": "ttl", "nt": "nt", "jsonld": "jsonld"}
