@@ -14,7 +14,7 @@ import click
 __all__ = ["cli", "all_commands"]
 
 #: command name -> the module of zkg.cli that declares it (with ``@cli.command``).
-MODULES = {"build": "build", "audit": "build", "query": "query", "push": "query", "serve": "serve",
+MODULES = {"build": "build", "audit": "build", "query": "query", "push": "query", "serve": "serve", "site": "serve",
            "search": "explore", "show": "explore", "paragraph": "explore", "network": "network", "viz": "network"}
 
 

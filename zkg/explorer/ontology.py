@@ -208,5 +208,6 @@ def _shapes(text: str) -> dict[str, list[dict[str, Any]]]:
 def ontology():
     state = explorer()
     sections = state.cached("ontology", lambda: ontology_terms(state))
-    return render_template("explorer/ontology.html", sections=sections, limit=INSTANCE_LIMIT,
-                           has_shapes=bool(state.shapes.strip()))
+    # one page, at one path: rendered once (it is large) and kept
+    return state.cached("ontology.html", lambda: render_template(
+        "explorer/ontology.html", sections=sections, limit=INSTANCE_LIMIT, has_shapes=bool(state.shapes.strip())))

@@ -35,7 +35,7 @@ from typing import Any
 from zkg.explorer.state import Explorer
 from zkg.prefixes import PREFIXES
 
-__all__ = ["PAGE_MODULES", "entity_path", "explorer", "link", "register", "relative"]
+__all__ = ["PAGE_MODULES", "entity_path", "explorer", "link", "register", "relative", "site_file"]
 
 #: The modules of ``zkg.explorer`` that serve pages, each with a Flask ``blueprint``.
 PAGE_MODULES = ("pages", "questions", "ontology", "networkpage")
@@ -57,7 +57,7 @@ def entity_path(iri: Any) -> str | None:
     return None
 
 
-def _file(path: str) -> str:
+def site_file(path: str) -> str:
     """The file of a page on a static site (files under ``/static/`` and downloads are themselves)."""
     if path.startswith("/static/") or "." in path.rsplit("/", 1)[-1]:
         return path
@@ -70,7 +70,7 @@ def relative(page: str, target: str, site: bool) -> str:
     parts = urllib.parse.urlsplit(target)
     path = parts.path or page
     if site:
-        page, path = _file(page), _file(path)
+        page, path = site_file(page), site_file(path)
     start = posixpath.dirname(page) or "/"
     rel = posixpath.relpath(path, start) if path != "/" else posixpath.relpath("/", start)
     if path.endswith("/") and rel != ".":
