@@ -194,7 +194,7 @@ def spreadsheet_text(value: Any) -> str:
 def excel_csv(result: Result) -> str:
     """CSV for spreadsheets and pandas: a UTF-8 byte order mark (Excel then reads the Chinese as
     UTF-8), full IRIs, and every cell through :func:`spreadsheet_text`."""
-    rows = ([spreadsheet_text(v) for v in row] for row in result.rows)
+    rows = (tuple(spreadsheet_text(v) for v in row) for row in result.rows)
     return "\ufeff" + "".join(delimited_lines(result.columns, rows, ","))
 
 

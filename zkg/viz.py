@@ -34,7 +34,7 @@ import networkx as nx
 
 from zkg.network import UNSTATED, VIEWS, view as _view
 
-__all__ = ["json_for_script", "page_data", "page_script", "render_html", "vis_assets", "layout", "layout_large", "layout_alliances", "alliance_order",
+__all__ = ["page_data", "page_script", "render_html", "vis_assets", "layout", "layout_large", "layout_alliances", "alliance_order",
            "node_colours", "draw", "LARGE", "KIND_STYLE", "ALLIANCE_COLOURS"]
 
 #: Above this many nodes physics is off and positions come from :func:`layout_large`.
@@ -219,9 +219,7 @@ def _edge_names(G: nx.Graph, name: str) -> tuple[str, str]:
     return zh, en
 
 
-def json_for_script(obj: Any) -> str:
-    """JSON for a ``<script type="application/json">`` block: ``<``, ``>`` and ``&`` escaped, so no
-    text can close the script."""
+def _json_for_script(obj: Any) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -258,7 +256,7 @@ def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
     data = page_data(graph, view, seed, iterations)
     js, css = vis_assets()
     parts = {"TITLE": _html_text(f"{data['title_zh']} · {data['title_en']}"), "VIS_CSS": css, "VIS_JS": js,
-             "DATA": json_for_script(data), "APP_JS": page_script()}
+             "DATA": _json_for_script(data), "APP_JS": page_script()}
     # One pass over the template (not str.format / Template: the JS is full of braces and
     # dollars), so nothing inside the data is ever taken for a placeholder.
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _template())

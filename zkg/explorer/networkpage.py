@@ -24,7 +24,7 @@ from zkg.explorer.state import Explorer
 from zkg.explorer.web import entity_path, explorer, link
 from zkg.network import UNSTATED, VIEWS, project, view as network_view
 from zkg.values import BNode, ox_term
-from zkg.viz import KIND_STYLE, alliance_order, json_for_script, page_data, vis_assets
+from zkg.viz import KIND_STYLE, alliance_order, page_data, vis_assets
 
 __all__ = ["DEFAULT_VIEW", "blueprint", "store_network"]
 
@@ -100,7 +100,7 @@ def network(name: str):
     data["links"] = {i: link(path) for i, n in index.items()
                      if isinstance(n, str) and (path := entity_path(n)) is not None}
     others = [(v, "/network" if v == DEFAULT_VIEW else f"/network/{v}") for v in VIEWS]
-    return render_template("explorer/network.html", name=name, data=json_for_script(data),
+    return render_template("explorer/network.html", name=name, data=data,
                            title_zh=data["title_zh"], title_en=data["title_en"], views=others,
                            alliances=_alliances(G) if name == DEFAULT_VIEW else [],
                            kinds=_by_kind(G) if name != DEFAULT_VIEW else [])
