@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import urllib.parse
+from decimal import Decimal
 from typing import Any, Callable
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -37,7 +38,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from zkg.catalogue import CatalogueError, Param, Question
 from zkg.errors import QueryTimeout, StoreError
 from zkg.explorer.web import entity_path, explorer
-from zkg.lookup import missing_iris
+from zkg.lookup import Names, missing_iris
 from zkg.result import Result, result_to_text
 from zkg.store import MAX_ROWS
 from zkg.table import cell_text, excel_csv, format_result, header_text
@@ -186,14 +187,13 @@ def _shown(value: Any) -> str:
     return compact(value) if isinstance(value, IRI) else cell_text(value)
 
 
-def _cell(value: Any) -> dict[str, Any]:
+def _cell(value: Any, names: Names) -> dict[str, Any]:
     """What the table shows for one value: text, and for an IRI its label, page and short form."""
     if isinstance(value, IRI):
-        names = explorer().names
-        label = names.label(value) if str(value) in names.labels else ""
+        label = names.label(value) if value in names.labels else ""
         return {"iri": compact(value), "label": label, "href": entity_path(value)}
-    numeric = isinstance(value, (int, float)) or type(value).__name__ == "Decimal"
-    return {"text": cell_text(value), "numeric": numeric and not isinstance(value, bool)}
+    numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+    return {"text": cell_text(value), "numeric": numeric}
 
 
 def _page(q: Question, base: str, given: dict[str, Any], bound: dict[str, Any] | None = None,
@@ -203,7 +203,8 @@ def _page(q: Question, base: str, given: dict[str, Any], bound: dict[str, Any] |
     query = urllib.parse.urlencode(shown) if base == f"/questions/{q.name}" else ""  # a value page is its own link
     permalink = base + ("?" + query if query else "")
     downloads = [(d.title, base + d.suffix + ("?" + query if query else ""), d.suffix) for d in DOWNLOADS]
-    rows = [[_cell(v) for v in row] for row in result.rows] if result is not None else []
+    names = explorer().names
+    rows = [[_cell(v, names) for v in row] for row in result.rows] if result is not None else []
     columns = [(c, header_text(c), dict(q.columns).get(c, "")) for c in result.columns] if result is not None else []
     return render_template(
         "explorer/question.html", q=q, describe=_describe, given=shown, error=error, notes=notes or [],
