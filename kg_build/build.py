@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
@@ -14,11 +15,11 @@ from kg_build.corroborate import Reports, article_figures, compare, corroboratio
 from kg_build.errors import FactError
 from kg_build.manifest import make_manifest
 from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
-from kg_build.serialize import to_nquads, to_trig
+from kg_build.serialize import to_files
 from kg_build.source import CATALOGUE, JOINING_DEFECTS, Article, Finding, confirm, detect, read_catalogue
 from kg_build.triples import (PLACE_COLUMNS, REFERENCE_FIGURES, Context, Quad, article_quads, bundle_quads,
                               place_columns, record_quads, reference_quads, reference_value_columns)
-from kg_build.validate import Violation, shacl_violations, undeclared_terms
+from kg_build.validate import Violation, data_store, owl_problems, store_violations, undeclared_terms
 from kg_build.vocab import MINTED, PREFIXES, ZT_IRI, Vocabulary, load_vocabulary, minted
 
 __all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "quads_of",
@@ -73,15 +74,21 @@ class Audit:
 
 @dataclass
 class BuildResult:
-    """A built dataset: its quads, the default graph (every distinct triple, for checks and tests),
-    the two files' texts, a summary and each article's defect audit."""
+    """A built dataset: its quads, the default graph's triples (every distinct triple), the two
+    files' texts, a summary and each article's defect audit; :attr:`graph` is the default graph as
+    an rdflib graph (made when first asked for: a build does not need it)."""
 
     quads: list[Quad]
-    graph: Graph
+    triples: set[tuple]
     trig: str
     nquads: str
     summary: dict
     audits: dict[str, Audit]  # per article
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The default graph (every distinct triple) as an rdflib graph, for checks and tests."""
+        return _rdflib_graph(self.triples)
 
     def files(self) -> dict[str, bytes]:
         """The graph files by name (``GRAPH_FILES``), as bytes to write."""
@@ -319,11 +326,15 @@ SHACL_FIXES = {
     "HasValueConstraintComponent": "give the value the shape requires",
     "OrConstraintComponent": "make the record meet one of the alternatives the message names",
     "NodeKindConstraintComponent": "use an id (an IRI), not text, or the reverse, as the message says",
+    # the OWL checks (kg_build.validate.owl_problems)
+    "DisjointClasses": "give the node one class (or correct the relation that makes it a member of the other)",
+    "FunctionalProperty": "keep one value (two records may give the same thing different values)",
+    "DataRange": "write the value in the datatype the ontology gives the property",
 }
 
 
 def located(v: Violation, graph: Graph, graphs_of: Mapping[tuple, list[URIRef]], project: Project) -> FactError:
-    """A SHACL violation as a one-line error at the record that made the triple: the record whose
+    """A SHACL violation (or an OWL problem) as a one-line error at the record that made the triple: the record whose
     graph is the focus (a fact's provenance), or else the record whose graph holds the violated
     triple (focus, path, value), or else one holding a triple (focus, path, anything), or else the
     record that declares the focus (rdf:type), or else any record with a triple about it. The
@@ -344,7 +355,8 @@ def located(v: Violation, graph: Graph, graphs_of: Mapping[tuple, list[URIRef]],
         rec = records.get(str(g))
         if rec is not None:
             return FactError(rec.path, rec.line, f"record {rec.id!r}: {what}", fix)
-    return FactError(SHAPES, None, f"{what} (no curated record made this node)", fix)
+    where = SHAPES if v.component.endswith("ConstraintComponent") else ONTOLOGY
+    return FactError(where, None, f"{what} (no curated record made this node)", fix)
 
 
 def _short(term) -> str:
@@ -443,17 +455,17 @@ def quads_of(project: Project) -> list[Quad]:
     return quads
 
 
-def _summary(project: Project, quads: set[Quad], graph: Graph, audits: dict[str, Audit]) -> dict:
+def _summary(project: Project, quads: set[Quad], triples: set[tuple], audits: dict[str, Audit]) -> dict:
     vocab = project.vocab
-    by_class = Counter(str(o)[len(ZT_IRI):] for s, p, o in graph
+    by_class = Counter(str(o)[len(ZT_IRI):] for s, p, o in triples
                        if p == RDF.type and str(o).startswith(ZT_IRI))
     records = Counter(r.section for r in project.records)
-    status = Counter(str(o)[len(ZT_IRI):] for o in graph.objects(None, vocab.zt.status))
+    status = Counter(str(o)[len(ZT_IRI):] for s, p, o in triples if p == vocab.zt.status)
     code = {str(iri): c for c, iri in vocab.codes.get("Verdict", {}).items()}
-    verdicts = Counter(code[str(v)] for c in graph.subjects(RDF.type, vocab.zt.Corroboration)
-                       for v in graph.objects(c, vocab.zt.verdict))
+    corroborations = {s for s, p, o in triples if p == RDF.type and o == vocab.zt.Corroboration}
+    verdicts = Counter(code[str(o)] for s, p, o in triples if p == vocab.zt.verdict and s in corroborations)
     return {
-        "triples": len(graph),
+        "triples": len(triples),
         "quads": len(quads),
         "graphs": len({q[3] for q in quads}),
         "entities_per_class": dict(sorted(by_class.items())),
@@ -489,26 +501,49 @@ def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None 
         raise FactError(ONTOLOGY, None, f"the ontology lacks a term the build emits ({str(exc).strip(chr(34))})",
                         "restore the term in ontology/zhaotong.ttl (git checkout -- ontology/)") from None
     distinct = set(quads)
-    graph = Graph()  # the default graph: every triple once
-    for s, p, o, _ in distinct:
-        graph.add((s, p, o))
-    problems = undeclared_terms(graph, project.vocab)
+    triples = {(s, p, o) for s, p, o, _ in distinct}  # the default graph: every triple once
+    problems = undeclared_terms(triples, project.vocab)
     if problems:
         raise BuildError("closed vocabulary", problems)
-    if shapes is not None:
-        try:
-            violations = shacl_violations(graph, shapes, project.vocab.graph)
-        except ValueError as exc:
-            raise FactError(SHAPES, None, str(exc), "restore the shapes from git") from None
-        if violations:
-            graphs_of = _graphs_by_triple(distinct)
-            raise BuildError("SHACL validation", [str(located(v, graph, graphs_of, project)) for v in violations])
     audits = audit(project)
-    summary = _summary(project, distinct, graph, audits)
+    summary = _summary(project, distinct, triples, audits)
     articles = "\n".join(f"Article: {a.path} (sha256 {a.sha256})" for a in project.articles.values())
-    header = HEADER.format(articles=articles, facts=len(project.records), triples=len(graph),
+    header = HEADER.format(articles=articles, facts=len(project.records), triples=len(triples),
                            quads=summary["quads"], graphs=summary["graphs"])
-    return BuildResult(quads, graph, to_trig(quads, header), to_nquads(quads), summary, audits)
+    trig, nquads, default = to_files(distinct, header)
+    if shapes is not None:
+        _validate(project, shapes, default, distinct, triples)
+    return BuildResult(quads, triples, trig, nquads, summary, audits)
+
+
+def _validate(project: Project, shapes: Graph, default: str, quads: set[Quad], triples: set[tuple]) -> None:
+    """SHACL, then (when it passes) the OWL checks, as SPARQL on a pyoxigraph store of the default
+    graph (``default``, N-Triples) and the ontology. Raises BuildError with each violation at its
+    record."""
+    store = data_store(default.encode("utf-8"), (project.root / ONTOLOGY).read_bytes())
+    try:
+        violations = store_violations(store, shapes)
+    except ValueError as exc:
+        raise FactError(SHAPES, None, str(exc), "restore the shapes from git (or use only what "
+                        "kg_build.shacl supports)") from None
+    if not violations:
+        try:
+            violations = owl_problems(store, project.vocab.graph)
+        except ValueError as exc:
+            raise FactError(ONTOLOGY, None, str(exc), "restore the ontology from git (or extend the checks)") from None
+        what = "OWL consistency"
+    else:
+        what = "SHACL validation"
+    if violations:
+        graph, graphs_of = _rdflib_graph(triples), _graphs_by_triple(quads)
+        raise BuildError(what, [str(located(v, graph, graphs_of, project)) for v in violations])
+
+
+def _rdflib_graph(triples: set[tuple]) -> Graph:
+    graph = Graph()
+    for t in triples:
+        graph.add(t)
+    return graph
 
 
 def _graphs_by_triple(quads: set[Quad]) -> dict[tuple, list[URIRef]]:

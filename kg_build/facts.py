@@ -103,8 +103,9 @@ MAX_DEPTH = 8
 BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-class StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's safe loader (libyaml's C parser where available) with YAML 1.2 core schema scalars.
+class StrictLoader(yaml.CSafeLoader):
+    """PyYAML's safe loader on libyaml's C parser (ten times the pure-Python one's speed; PyPI's
+    PyYAML wheels include libyaml) with YAML 1.2 core schema scalars.
 
     Only ``true``/``false``, ``null``/``~``, decimal integers and decimal floats are resolved; a
     float is read as :class:`~decimal.Decimal` from its text (never rounded); ``.nan``/``.inf`` are
@@ -123,7 +124,7 @@ for _tag, _pattern, _first in (
     StrictLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 
-def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+def _construct_float(loader: yaml.CSafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = node.value.lower().lstrip("+")
     special = {".inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
     return Decimal(special.get(text, text))
@@ -179,7 +180,7 @@ def _check_text(path: str, line: int, text: str) -> None:
                         "remove it (write only printable text)")
 
 
-def _plain(node: yaml.Node, path: str, loader: yaml.SafeLoader) -> Any:
+def _plain(node: yaml.Node, path: str, loader: yaml.CSafeLoader) -> Any:
     """A composed YAML node as plain Python values (strings NFC), refusing duplicate keys."""
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -383,7 +384,7 @@ def parse_yaml(path: str, text: str, sections: Mapping[str, Mapping[str, tuple[A
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
-def _record(path: str, section: str, node: yaml.Node, loader: yaml.SafeLoader,
+def _record(path: str, section: str, node: yaml.Node, loader: yaml.CSafeLoader,
             schema: Mapping[str, tuple[Any, bool]]) -> Record:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):

@@ -34,7 +34,7 @@ from rdflib.namespace import XSD
 
 from kg_build.vocab import PREFIXES, ZTD_IRI
 
-__all__ = ["nt_term", "to_nquads", "to_trig"]
+__all__ = ["nt_term", "to_nquads", "to_trig", "to_files"]
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
@@ -62,17 +62,41 @@ def nt_term(term: URIRef | Literal) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _sorted_dataset(quads: Iterable[tuple]) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str, str]]]:
-    """The default graph (distinct triples, sorted) and the named graphs' quads (sorted by graph)."""
-    named = sorted({(nt_term(g), nt_term(s), nt_term(p), nt_term(o)) for s, p, o, g in quads})
+Rows = tuple[list[tuple[str, str, str]], list[tuple[str, str, str, str]]]
+
+
+def _sorted_dataset(quads: Iterable[tuple]) -> Rows:
+    """The default graph (distinct triples, sorted) and the named graphs' quads (sorted by graph),
+    as N-Triples terms (each distinct term converted once)."""
+    terms: dict = {}
+
+    def nt(term: URIRef | Literal) -> str:
+        text = terms.get(term)
+        if text is None:
+            text = terms[term] = nt_term(term)
+        return text
+
+    named = sorted({(nt(g), nt(s), nt(p), nt(o)) for s, p, o, g in quads})
     return sorted({(s, p, o) for _, s, p, o in named}), named
+
+
+def _nquads(rows: Rows) -> tuple[str, str]:
+    default, named = rows
+    return ("".join(f"{s} {p} {o} .\n" for s, p, o in default),
+            "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in named))
 
 
 def to_nquads(quads: Iterable[tuple]) -> str:
     """N-Quads: the default graph's triples, then every quad in its named graph; sorted."""
-    default, named = _sorted_dataset(quads)
-    return ("".join(f"{s} {p} {o} .\n" for s, p, o in default)
-            + "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in named))
+    return "".join(_nquads(_sorted_dataset(quads)))
+
+
+def to_files(quads: Iterable[tuple], header: str = "") -> tuple[str, str, str]:
+    """:func:`to_trig` and :func:`to_nquads` of the same quads, and the default graph alone as
+    N-Triples (the first lines of the N-Quads), sorting the dataset once."""
+    rows = _sorted_dataset(quads)
+    default, named = _nquads(rows)
+    return _trig(rows, header), default + named, default
 
 
 def _turtle_term(nt: str, predicate: bool = False) -> str:
@@ -114,10 +138,14 @@ def _turtle_block(rows: list[tuple[str, str, str]]) -> list[str]:
 def to_trig(quads: Iterable[tuple], header: str = "") -> str:
     """TriG with the project's fixed prefixes and ``@base`` for data IRIs: the default graph in
     ``{ }``, then one ``GRAPH <g> { }`` block per named graph, each grouped by subject."""
+    return _trig(_sorted_dataset(quads), header)
+
+
+def _trig(rows: Rows, header: str) -> str:
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
     lines += [f"@base <{ZTD_IRI}> ."]
     lines += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
-    default, named = _sorted_dataset(quads)
+    default, named = rows
     lines += ["", "{", *_turtle_block(default), "}"]
     for graph, group in groupby(named, key=lambda q: q[0]):
         lines += ["", f"GRAPH {_turtle_term(graph)} {{", *_turtle_block([q[1:] for q in group]), "}"]

@@ -1,10 +1,14 @@
-"""Draw the README picture, docs/school-network.png, from the default view of `zkg viz` (the alliances).
+"""Draw the README pictures: docs/school-network.png, from the default view of `zkg viz` (the
+alliances), and screenshots of the explorer (`zkg serve`): home, an entity page, the article, a question.
 
-Writes the page for the built graph, opens it in Debian's headless Chromium (Playwright, network
-blocked) at 1280×800 and saves a screenshot. Run it after the graph or the picture changes::
+The picture: the page for the built graph, opened in Debian's headless Chromium (Playwright, network
+blocked) at 1280×800. The explorer: a real `zkg serve` on the built graph, each page opened at
+1280×800 (every request to another origin aborted) and saved whole. Run it after the graph, the
+picture or the pages change::
 
-    python3 scripts/make_pictures.py            # docs/school-network.png
-    python3 scripts/make_pictures.py --lang en  # English labels
+    python3 scripts/make_pictures.py            # docs/school-network.png and docs/explorer-*.png
+    python3 scripts/make_pictures.py --lang en  # English labels in the picture
+    python3 scripts/make_pictures.py --only explorer
 """
 
 from __future__ import annotations
@@ -12,15 +16,54 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from zkg import network as net  # noqa: E402
 from zkg.viz import render_html  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+#: The explorer's pages in the README: file name in docs/ → path on the server.
+EXPLORER_PAGES = {
+    "explorer-home.png": "/",
+    "explorer-entity.png": "/id/alliance/zhaotong-no1",
+    "explorer-article.png": "/article",
+    "explorer-question.png": "/questions/alliance-counties?" + urllib.parse.urlencode({"alliance": "昭通一中"}),
+}
+
+
+def explorer_pictures(folder: Path) -> list[str]:
+    """Screenshots of :data:`EXPLORER_PAGES` from a real ``zkg serve`` into ``folder``; returns the
+    problems (a page that does not answer 200, a console error, a request to another origin)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import Serve, Visit, launch
+
+    problems: list[str] = []
+    server = Serve("--graph-dir", str(ROOT / "graph"))
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            for name, path in EXPLORER_PAGES.items():
+                visit = Visit(browser, server.url, path, width=1280)
+                try:
+                    status = visit.response.status if visit.response else 0
+                    if status != 200:
+                        problems.append(f"{path} answered {status}: not drawn")
+                        continue
+                    problems += [f"{path}: {p}" for p in visit.problems()]
+                    visit.page.screenshot(path=str(folder / name), full_page=False)
+                    print(f"wrote {(folder / name).relative_to(ROOT) if (folder / name).is_relative_to(ROOT) else folder / name}")
+                finally:
+                    visit.close()
+            browser.close()
+    finally:
+        server.stop()
+    return problems
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +71,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--view", default="alliances", choices=list(net.VIEWS))
     ap.add_argument("--lang", default="zh", choices=["zh", "en"])
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "school-network.png")
+    ap.add_argument("--only", choices=["network", "explorer"], help="draw only the picture or only the explorer")
     args = ap.parse_args(argv)
+    if args.only != "network":
+        problems = explorer_pictures(ROOT / "docs")
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems or args.only == "explorer":
+            return 1 if problems else 0
     from playwright.sync_api import sync_playwright
 
     G = net.load_network(ROOT / "graph", ROOT / "ontology" / "zhaotong.ttl")

@@ -131,6 +131,10 @@ class EntityReport:
     figures: Result
     defects: Result
     mentions: Result = dataclasses.field(default_factory=lambda: Result(("paragraph", "words"), []))
+    #: The records (``ztd:fact/…``) behind each row of :attr:`statements`, in the same order.
+    statement_facts: list[tuple[IRI, ...]] = dataclasses.field(default_factory=list)
+    #: The rows of :attr:`figures` as the query gave them (IRIs and typed values), same order.
+    figure_records: list[dict] = dataclasses.field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -177,7 +181,11 @@ def entity_report(store: Store, names: Names, iri: IRI) -> EntityReport:
         """The words of a shortcut (org:memberOf, zt:leads, org:holds): those of its membership or post."""
         return [f for n, (_r, o, w) in nodes.items() if w == who and o == org for f in by_subject.get(n, [])]
 
-    rows = []
+    rows, row_facts = [], []
+
+    def record(fs: list[dict]) -> None:
+        row_facts.append(tuple(dict.fromkeys(IRI(f["fact"]) for f in fs)))
+
     for _, p, o in out:
         if p in _HEADING:
             continue
@@ -187,22 +195,27 @@ def entity_report(store: Store, names: Names, iri: IRI) -> EntityReport:
             other, fs = _label(names, o), by_triple.get((iri, p, o), []) or via_node(iri, o)
         quote, paras = _words(fs)
         rows.append(("→", _label(names, p), compact(p), other, o if isinstance(o, IRI) else None, quote, paras))
+        record(fs)
     for _, s, p in inc:
         if s in nodes and p in _NODE_LINKS:
             role, org, who = nodes[s]
             if org == iri:  # a post in / membership of this organisation: who holds it
                 quote, paras = _words(by_subject.get(s, []))
                 rows.append(("←", _label(names, p), compact(p), node_text(s), who, quote, paras))
+                record(by_subject.get(s, []))
             continue
         if p == PREFIXES["zt"] + "about":
             continue  # figures: shown under figures
-        quote, paras = _words(by_triple.get((s, p, iri), []) or via_node(s, iri))
+        fs = by_triple.get((s, p, iri), []) or via_node(s, iri)
+        quote, paras = _words(fs)
         rows.append(("←", _label(names, p), compact(p), _label(names, s), s if isinstance(s, IRI) else None,
                      quote, paras))
+        record(fs)
     statements = Result(("dir", "property", "propertyIri", "other", "otherIri", "words", "paragraphs"), rows, True)
 
     fig_rows = []
-    for r in store.select(_FIGURES, bind, max_rows=None).records():
+    fig_records = store.select(_FIGURES, bind, max_rows=None).records()
+    for r in fig_records:
         when = " ".join(str(x) for x in (r["year"], r["period"]) if x is not None)
         if r["baseline"] is not None:
             when = (when + " " if when else "") + f"(vs {r['baseline']})"
@@ -219,7 +232,7 @@ def entity_report(store: Store, names: Names, iri: IRI) -> EntityReport:
     defects = Result(("defect", "kind", "paragraph", "facts"),
                      [(d, _label(names, k), n, len(set(fs))) for (d, k, n), fs in defect_facts.items()], True)
     return EntityReport(IRI(iri), labels, alt, classes, descriptions, introduced, statements, figures, defects,
-                        mentions(store, [labels.get("zh", ""), *alt]))
+                        mentions(store, [labels.get("zh", ""), *alt]), row_facts, fig_records)
 
 
 _PARAGRAPHS = """PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>

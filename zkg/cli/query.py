@@ -300,30 +300,63 @@ def _emit(answers, fmt: str, out_dir: Path | None, bom: bool, wide: bool, all_: 
 
 @cli.command()
 @click.option("--endpoint", metavar="URL", required=True,
-              help="The server's dataset URL (Oxigraph: http://HOST:PORT/store).")
+              help="The server's dataset URL (Oxigraph: http://HOST:PORT/store; with --per-graph, a Graph Store "
+                   "URL such as Virtuoso's http://HOST:8890/sparql-graph-crud).")
 @click.option("--per-graph", is_flag=True,
               help="One PUT per graph, for a Graph Store server that takes no whole dataset (not all-or-nothing).")
+@click.option("--default-graph", metavar="IRI", default=None,
+              help="With --per-graph: put the default graph's triples into this named graph, for a server whose "
+                   "default graph is the union of all (Virtuoso); it is then asked with ?default-graph-uri=IRI.")
 @click.option("--query-endpoint", metavar="URL", default=None,
-              help="Where to count the triples afterwards (default: …/store → …/query, else the same URL).")
+              help="Where to count the triples afterwards (default: …/store → …/query, …/sparql-graph-crud → "
+                   "…/sparql, else the same URL).")
 @graph_dir_option
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds to wait for the server (to take the graph, then to count it).")
-def push(endpoint, per_graph, query_endpoint, graph_dir, timeout):
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds the whole push may take (default: 60 and ten per MB of the graph file).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def push(endpoint, per_graph, default_graph, query_endpoint, graph_dir, timeout, quiet):
     """Load the graph's dataset and the ontology into a SPARQL server (Graph Store Protocol PUT), then check the counts.
 
-    The server's dataset is replaced whole, in one PUT of N-Quads: never left half-loaded. The
-    default graph, every named graph and the ontology (in the default graph and its own named
-    graph) are counted on the server afterwards.
+    The graph file is streamed from disk (the client's memory does not grow with the graph), with
+    progress on stderr. By default the server's dataset is replaced by one PUT of N-Quads (a POST when
+    the server is empty): never left half-loaded. The default graph, every named graph and the
+    ontology (in the default graph and its own named graph) are counted on the server afterwards and
+    compared with the build's manifest.
+    Virtuoso: --per-graph --default-graph IRI (docs/servers.md).
 
     \b
     Example:
         zkg push --endpoint http://127.0.0.1:7878/store
+        zkg push --per-graph --default-graph urn:zhaotong-kg:default --endpoint http://127.0.0.1:8890/sparql-graph-crud
     """
     folder = graph_dir or default_dir("graph")
+    progress = None if quiet else _Progress()
     try:
-        report = push_graph(folder, endpoint, query_endpoint, timeout, per_graph=per_graph)
+        report = push_graph(folder, endpoint, query_endpoint, timeout, per_graph=per_graph,
+                            default_graph=default_graph, progress=progress)
     except StoreError as exc:
         raise fail(exc) from None
+    finally:
+        if progress is not None and progress.tty and progress.last:
+            click.echo("", err=True)  # end the redrawn line
     found = report.dataset
+    rate = report.sent / 1e6 / report.seconds if report.seconds > 0 else 0.0
     click.echo(f"pushed {found.triples} triples in the default graph and {found.quads} quads in {found.graphs} "
-               f"named graphs to {report.url} (HTTP {report.status}); the server holds them all")
+               f"named graphs to {report.url} ({report.method}, HTTP {report.status}; {report.sent / 1e6:.1f} MB in "
+               f"{report.seconds:.1f} s, {rate:.1f} MB/s); the server holds them all")
+
+
+class _Progress:
+    """Bytes sent and the rate, on stderr: a line every few seconds (on a terminal, one line redrawn)."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every, self.last = every, 0.0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, sent: int, total: int, seconds: float) -> None:
+        if seconds - self.last < (0.5 if self.tty else self.every) and sent != total:
+            return
+        self.last = max(seconds, 1e-3)
+        share = f" of {total / 1e6:.1f} MB ({100 * sent / total:.0f} %)" if total and sent <= total else ""
+        line = f"push: {sent / 1e6:.1f} MB{share} sent, {sent / 1e6 / max(seconds, 1e-3):.1f} MB/s"
+        click.echo(f"\r{line}" if self.tty else line, err=True, nl=not self.tty)

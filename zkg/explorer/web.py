@@ -23,6 +23,8 @@ True
 '../../static/explorer.css'
 >>> relative("/questions/schools", "/questions/schools.csv", site=True)
 'schools.csv'
+>>> relative("/article/one", "/article", site=False), relative("/id/source/a/p/016", "/id/source/a", site=False)
+('../article', '../../a')
 """
 
 from __future__ import annotations
@@ -72,11 +74,13 @@ def relative(page: str, target: str, site: bool) -> str:
     if site:
         page, path = site_file(page), site_file(path)
     start = posixpath.dirname(page) or "/"
-    rel = posixpath.relpath(path, start) if path != "/" else posixpath.relpath("/", start)
-    if path.endswith("/") and rel != ".":
-        rel += "/"
-    if rel == ".":
-        rel = "./"
+    if path.endswith("/"):
+        rel = posixpath.relpath(path, start)
+        rel = "./" if rel == "." else rel + "/"
+    else:  # up to the target's folder, then its name: a page may share its path with a folder
+        folder, name = posixpath.split(path)
+        up = posixpath.relpath(folder, start)
+        rel = name if up == "." else f"{up}/{name}"
     tail = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
     return rel + tail
 

@@ -2,9 +2,12 @@
 
 It implements the SPARQL 1.1 Protocol *query* operation at ``/sparql`` and ``/query``, puts every
 query through the project's guard (:func:`zkg.guard.prepare`: updates, SERVICE and bad syntax are
-refused in one line, 403 or 400) and forwards only what passes to the engine
-(:mod:`zkg.serve.engine`), with a time limit of its own. The home page is our own template with no
-outside resource, and every answer carries a Content-Security-Policy that allows nothing but this origin.
+refused in one line, 403 or 400) and forwards only what passes to the backend
+(:class:`zkg.serve.backend.Backend`: the private engine of :mod:`zkg.serve.engine`, or a remote
+server with ``zkg serve --endpoint``), with a time limit of its own. The explorer's pages
+(:mod:`zkg.explorer`) are at ``/``; a browser that opens ``/sparql`` with no query gets the query
+editor (:mod:`zkg.explorer.editor`), whose answers (``format=html``) pass the same guard and
+backend. Every answer carries a Content-Security-Policy that allows nothing but this origin.
 
 ``default-graph-uri`` and ``named-graph-uri`` are passed through after checking that each is an
 absolute IRI: Oxigraph resolves them inside its own store only (it never fetches a graph).
@@ -12,34 +15,25 @@ absolute IRI: Oxigraph resolves them inside its own store only (it never fetches
 
 from __future__ import annotations
 
-import http.client
 import re
-import socket
 import sys
-import time
 import urllib.parse
 from typing import TYPE_CHECKING, Callable
 
 from zkg.errors import ServiceRefused, StoreError, UpdateRefused
 from zkg.guard import prepare
+from zkg.serve.backend import BUFFER_LIMIT, Backend, BackendError
 from zkg.serve.engine import DEFAULT_TIMEOUT
-from zkg.store import USER_AGENT
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
 
     from zkg.explorer import Explorer
 
-__all__ = ["BUFFER_LIMIT", "CSP", "FORMATS", "MAX_REQUEST", "create_app", "guard", "one_line"]
+__all__ = ["BUFFER_LIMIT", "CSP", "EDITOR_FORMAT", "FORMATS", "MAX_REQUEST", "create_app", "guard", "one_line"]
 
-#: The front answers a query itself (right status, one line on failure) when the engine's whole
-#: answer fits in this many bytes; a longer answer is streamed, and cut off (connection closed,
-#: no final chunk) if the engine fails part-way.
-BUFFER_LIMIT = 8 * 1024 * 1024
 #: Largest query request body the front reads.
 MAX_REQUEST = 512 * 1024
-#: What Oxigraph writes at the end of a 200 answer when its timeout stopped the query.
-_CANCELLED = b"The SPARQL operation has been cancelled"
 
 _FORBIDDEN = (UpdateRefused, ServiceRefused)
 
@@ -53,6 +47,8 @@ FORMATS = {
     "ntriples": "application/n-triples",
 }
 _GRAPH_FORMATS = ("turtle", "ntriples")
+#: ``format=html``: the answer as a table in the query editor (a page, not a protocol answer).
+EDITOR_FORMAT = "html"
 
 CSP = ("default-src 'self'; connect-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
        "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -98,9 +94,10 @@ def _check_graph_iris(iris: list[str]) -> None:
 def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
                on_overrun: Callable[[float], object] | None = None,
                allowed_hosts: set[str] | None = None, explorer: "Explorer | None" = None):
-    """The front: a Flask app answering SPARQL queries by forwarding them to ``backend_url``.
+    """The front: a Flask app answering SPARQL queries by forwarding them to ``backend_url``, a SPARQL
+    query URL (the engine's ``http://127.0.0.1:PORT/query``, or a remote server's; http or https).
 
-    ``timeout``: seconds the front waits for the engine's answer to one query (set it above the
+    ``timeout``: seconds the front waits for the backend's answer to one query (set it above the
     engine's own limit); past it the client gets 504 and ``on_overrun(started)`` is called (``zkg serve``
     restarts the engine: Oxigraph checks its limit only now and then, and some queries never
     reach a check). ``allowed_hosts``: the only host names accepted in ``Host`` (against DNS
@@ -111,10 +108,7 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
 
     app = Flask("zkg", static_folder="static", template_folder="templates")  # zkg/static, zkg/templates
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST)
-    backend = urllib.parse.urlsplit(backend_url)
-    if backend.hostname is None:
-        raise ValueError(f"the backend URL {backend_url!r} names no host: give http://HOST:PORT")
-    backend_host = backend.hostname
+    backend = Backend(backend_url, timeout, on_overrun)
 
     def text(status: int, message: str) -> Response:
         return Response(one_line(message) + "\n", status=status, mimetype="text/plain")
@@ -141,7 +135,7 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
 
     @app.errorhandler(404)
     def not_found(exc) -> Response:
-        return text(404, f"nothing at {request.path[:80]}: the SPARQL endpoint is /sparql, the form is /")
+        return text(404, f"nothing at {request.path[:80]}: the SPARQL endpoint and its editor are at /sparql")
 
     @app.errorhandler(405)
     def bad_method(exc) -> Response:
@@ -182,6 +176,8 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
     @app.route("/query", methods=["GET", "POST"])
     @app.route("/sparql", methods=["GET", "POST"])
     def sparql():
+        if explorer is not None and _wants_editor(request):
+            return _editor(request, backend)
         text_, params = _read_query(request)
         prepared = guard(text_)
         graphs = params.getlist("default-graph-uri") + params.getlist("named-graph-uri")
@@ -189,90 +185,64 @@ def create_app(backend_url: str, timeout: float = DEFAULT_TIMEOUT + 10,
         accept = request.headers.get("Accept", "*/*")
         fmt = params.get("format")
         if fmt is not None:
-            if fmt not in FORMATS:
-                raise _Refusal(400, f"format={fmt[:20]!r}: use one of {', '.join(FORMATS)}")
-            if (fmt in _GRAPH_FORMATS) != (prepared.form in ("CONSTRUCT", "DESCRIBE")):
-                raise _Refusal(400, f"format={fmt} does not fit a {prepared.form} query: use json, xml, csv or "
-                                    "tsv for SELECT and ASK, turtle or ntriples for CONSTRUCT and DESCRIBE")
-            accept = FORMATS[fmt]
+            accept = FORMATS[_check_format(fmt, prepared.form)]
         form = [("query", prepared.text)]
         form += [("default-graph-uri", g) for g in params.getlist("default-graph-uri")]
         form += [("named-graph-uri", g) for g in params.getlist("named-graph-uri")]
-        return _forward(urllib.parse.urlencode(form).encode("utf-8"), accept)
-
-    def _forward(body: bytes, accept: str) -> Response:
-        conn = http.client.HTTPConnection(backend_host, backend.port, timeout=timeout)
-        started = time.monotonic()
         try:
-            conn.request("POST", "/query", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                  "Accept": accept, "User-Agent": USER_AGENT})
-            answer = conn.getresponse()
-            if answer.status != 200:
-                detail = answer.read(4096).decode("utf-8", "replace")
-                conn.close()
-                raise _Refusal(answer.status, f"the SPARQL engine answered HTTP {answer.status}: {one_line(detail, 200)}")
-            ctype = answer.getheader("Content-Type", "application/octet-stream")
-            chunks, size = [], 0
-            while True:
-                chunk = _read_chunk(answer, started)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > BUFFER_LIMIT:
-                    return Response(_stream(conn, answer, chunks, started), status=200, content_type=ctype)
-            conn.close()
-        except (socket.timeout, TimeoutError):
-            conn.close()
-            overrun(started)
-            raise _Refusal(504, f"the query ran past the time limit ({timeout:g} s) and was stopped: "
-                                "narrow it (fewer patterns, LIMIT)") from None
-        except ConnectionRefusedError:
-            conn.close()
-            raise _Refusal(503, "the SPARQL engine is not running: restart zkg serve") from None
-        except (OSError, http.client.HTTPException) as exc:
-            conn.close()
-            raise _Refusal(503, f"the SPARQL engine failed on this query ({type(exc).__name__}): "
-                                "it may have been restarted; try again") from None
-        whole = b"".join(chunks)
-        if whole.endswith(_CANCELLED):
-            raise _Refusal(504, "the query ran past the server's time limit and was stopped: "
-                                "narrow it (fewer patterns, LIMIT)")
-        return Response(whole, status=200, content_type=ctype)
-
-    def _read_chunk(answer, started: float) -> bytes:
-        if time.monotonic() - started > timeout:
-            raise socket.timeout("past the front's limit")
-        return answer.read1(65536)
-
-    def _stream(conn, answer, chunks, started):
-        """The rest of a long answer; a failure part-way raises, so the client's connection is
-        closed without the final chunk (an incomplete answer, never a wrong one)."""
-        held = b"".join(chunks)  # hold back a tail, to drop Oxigraph's cancellation text
-        try:
-            while True:
-                try:
-                    chunk = _read_chunk(answer, started)
-                except (socket.timeout, TimeoutError):
-                    overrun(started)
-                    raise
-                if not chunk:
-                    break
-                held += chunk
-                if len(held) > len(_CANCELLED):
-                    yield held[:-len(_CANCELLED)]
-                    held = held[-len(_CANCELLED):]
-            if held == _CANCELLED:
-                raise TimeoutError("the engine's timeout cut the answer")
-            yield held
-        finally:
-            conn.close()
-
-    def overrun(started: float) -> None:
-        if on_overrun is not None:
-            on_overrun(started)
+            answer = backend.ask(form, accept)
+        except BackendError as exc:
+            raise _Refusal(exc.status, exc.message) from None
+        if answer.chunks is not None:
+            return Response(answer.chunks, status=200, content_type=answer.content_type)
+        return Response(answer.body, status=200, content_type=answer.content_type)
 
     return app
+
+
+def _check_format(fmt: str, form: str) -> str:
+    """``format=`` checked against the query's form; returns it."""
+    if fmt not in FORMATS:
+        raise _Refusal(400, f"format={fmt[:20]!r}: use one of {', '.join(FORMATS)}")
+    if (fmt in _GRAPH_FORMATS) != (form in ("CONSTRUCT", "DESCRIBE")):
+        raise _Refusal(400, f"format={fmt} does not fit a {form} query: use json, xml, csv or "
+                            "tsv for SELECT and ASK, turtle or ntriples for CONSTRUCT and DESCRIBE")
+    return fmt
+
+
+def _wants_editor(request) -> bool:
+    """Whether a request to ``/sparql`` is for the editor page, not the protocol: ``format=html``
+    (the editor's own form), or a browser's GET with no query (it asks for text/html first)."""
+    params = request.values if request.method == "POST" and request.mimetype != "application/sparql-query" else request.args
+    if params.get("format") == EDITOR_FORMAT:
+        return True
+    if request.method != "GET" or "query" in params or "update" in params:
+        return False
+    accept = request.accept_mimetypes
+    html = max((q for value, q in accept if value == "text/html"), default=0)
+    return html > 0 and accept.best_match(["text/html", *FORMATS.values()]) == "text/html"
+
+
+def _editor(request, backend: Backend):
+    """The editor page (:mod:`zkg.explorer.editor`): empty, with an example, or with the answer of
+    ``query`` (``format=html``) run through the guard and the backend like any protocol query."""
+    from flask import Response
+
+    from zkg.explorer import editor
+
+    params = request.values
+    text = params.get("query")
+    if text is None or params.get("format") != EDITOR_FORMAT:
+        return editor.render(query=text, example=params.get("example"))
+    try:
+        prepared = guard(text)
+        graph = prepared.form in ("CONSTRUCT", "DESCRIBE")
+        answer = backend.ask([("query", prepared.text)], FORMATS["ntriples" if graph else "json"], stream=False)
+        assert answer.body is not None, "stream=False reads the answer whole"
+        table = editor.Table.from_answer(prepared.form, answer.body)
+    except (_Refusal, BackendError) as exc:
+        return Response(editor.render(query=text, error=exc.message), status=exc.status, mimetype="text/html")
+    return editor.render(query=text, table=table)
 
 
 def _read_query(request) -> tuple[str, MultiDict[str, str]]:

@@ -4,6 +4,8 @@ The front's port is bound first (a taken port fails before anything starts), the
 is loaded and started; SIGINT, SIGTERM and SIGHUP stop both and remove the engine's temporary
 store, and the engine dying by itself ends the run with one line. A query that outlives the
 front's deadline restarts the engine (Oxigraph checks its own limit only now and then).
+With ``endpoint`` (``zkg serve --endpoint URL``) no engine is started: the front forwards the
+guarded queries to that remote SPARQL server, and the explorer's pages read from it.
 """
 
 from __future__ import annotations
@@ -67,16 +69,24 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: int = DEFAULT_TIMEOUT,
+def run(graph_file: Path | None, host: str = "127.0.0.1", port: int = 7878, timeout: int = DEFAULT_TIMEOUT,
         announce: Callable[[str], None] = print, note: Callable[[str], None] | None = None,
-        explorer: "Explorer | None" = None) -> None:
+        explorer: "Explorer | None" = None, endpoint: str | None = None) -> None:
     """``zkg serve``: bind the front (port taken → :class:`ServeError` before anything else),
     start the engine, serve until SIGINT/SIGTERM/SIGHUP, then stop the engine and remove its
     temporary store. The engine dying by itself raises :class:`ServeError`. Main thread only.
+
+    ``endpoint``: a remote SPARQL query URL to forward to instead (``graph_file`` is then unused
+    and no engine is started).
     """
     import waitress
 
     note = note or (lambda message: print(message, file=sys.stderr, flush=True))
+    engine: Engine | None = None
+    if endpoint is None:
+        if graph_file is None:
+            raise ServeError("nothing to serve: give the graph folder or a remote endpoint (--endpoint URL)")
+        engine = Engine(graph_file, timeout)
     remove_stale_workdirs()
     main = threading.main_thread().ident
     assert main is not None, "the main thread has started"  # ident is None only before a thread starts
@@ -93,12 +103,15 @@ def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: in
 
     handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1)
     previous = {s: signal.signal(s, on_signal) for s in handled}
-    engine = Engine(graph_file, timeout)
     server = None
     _quiet_waitress()
     try:
-        app = create_app(engine.url, timeout=timeout + max(10, timeout // 2),
-                         on_overrun=engine.restart, allowed_hosts=_allowed_hosts(host), explorer=explorer)
+        if engine is not None:
+            app = create_app(engine.url + "/query", timeout=timeout + max(10, timeout // 2),
+                             on_overrun=engine.restart, allowed_hosts=_allowed_hosts(host), explorer=explorer)
+        else:
+            assert endpoint is not None, "no engine without an endpoint"
+            app = create_app(endpoint, timeout=timeout, allowed_hosts=_allowed_hosts(host), explorer=explorer)
         try:
             server = waitress.create_server(app, host=host, port=port, threads=THREADS, ident="zhaotong-kg",
                                             asyncore_use_poll=True, clear_untrusted_proxy_headers=True,
@@ -109,10 +122,12 @@ def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: in
                                  "with another number (--port 0: any free port)") from None
             raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         real_port = getattr(server, "effective_port", None) or port
-        engine.start(on_death)
+        if engine is not None:
+            engine.start(on_death)
         base = f"http://{_url_host(host)}:{real_port}"
-        announce(f"explorer {base}/ · SPARQL endpoint {base}/sparql — Ctrl-C to stop" if explorer is not None
-                 else f"SPARQL endpoint {base}/sparql (form at {base}/) — Ctrl-C to stop")
+        remote = f" (in front of {endpoint})" if endpoint is not None else ""
+        announce(f"explorer {base}/ · SPARQL endpoint {base}/sparql{remote} — Ctrl-C to stop" if explorer is not None
+                 else f"SPARQL endpoint {base}/sparql{remote} (form at {base}/) — Ctrl-C to stop")
         server.run()
     except _Stop as stop:
         if stop.failed:
@@ -124,7 +139,8 @@ def run(graph_file: Path, host: str = "127.0.0.1", port: int = 7878, timeout: in
         if server is not None:
             server.close()
             server.task_dispatcher.shutdown(cancel_pending=True, timeout=0.5)
-        engine.stop()
+        if engine is not None:
+            engine.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
     if died:
