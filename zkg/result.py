@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from zkg.errors import EndpointError
-from zkg.values import IRI, BNode, cell_key, lexical, literal_value
+from zkg.values import IRI, BNode, cell_key, lexical, literal_value, ox_term
 
-__all__ = ["Result", "result_from_json", "result_to_json"]
+__all__ = ["RESULT_FORMATS", "Result", "result_from_json", "result_to_json", "result_to_text"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,3 +134,32 @@ def result_from_json(data: Mapping[str, Any] | str, ordered: bool = False) -> Re
     rows = [tuple(_json_value(b[c]) if c in b else None for c in columns)
             for b in parsed["results"]["bindings"]]
     return Result(columns, rows, ordered)
+
+
+#: The SPARQL 1.1 results formats :func:`result_to_text` writes, and pyoxigraph's name for each.
+RESULT_FORMATS = {"xml": "XML", "csv": "CSV", "tsv": "TSV", "json": "JSON"}
+
+
+def result_to_text(result: Result, fmt: str) -> str:
+    """Serialise as SPARQL 1.1 Query Results XML, CSV, TSV (or JSON, as :func:`result_to_json`
+    does), written by pyoxigraph's own serialisers: the rows go into a ``VALUES`` block of a query
+    on an empty in-memory store, whose solutions pyoxigraph serialises, in the same order.
+
+    >>> print(result_to_text(Result(("n",), [(1,), (None,)]), "tsv"), end="")
+    ?n
+    1
+    <BLANKLINE>
+    """
+    import pyoxigraph as ox
+
+    if fmt == "json":
+        return result_to_json(result)
+    if fmt not in RESULT_FORMATS:
+        raise ValueError(f"unknown results format {fmt!r}: use one of {', '.join(RESULT_FORMATS)}")
+    names = " ".join(f"?{c}" for c in result.columns)
+    rows = " ".join("(" + " ".join("UNDEF" if v is None else str(ox_term(v)) for v in row) + ")"
+                    for row in result.rows)
+    solutions = ox.Store().query(f"SELECT {names or '*'} WHERE {{ VALUES ({names}) {{ {rows} }} }}")
+    assert isinstance(solutions, ox.QuerySolutions)
+    data = solutions.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[fmt]))
+    return data.decode("utf-8") if data is not None else ""

@@ -45,12 +45,14 @@ from zkg.values import ox_value, rdflib_value
 if TYPE_CHECKING:
     from zkg.persistent import Lease
 
-__all__ = ["DEFAULT_TIMEOUT", "ENGINES", "USER_AGENT", "EndpointStore", "OxigraphStore", "RdflibStore", "Store",
+__all__ = ["DEFAULT_TIMEOUT", "ENGINES", "MAX_ROWS", "USER_AGENT", "EndpointStore", "OxigraphStore", "RdflibStore", "Store",
            "open_store"]
 
 USER_AGENT = "zhaotong-kg/0.1"
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_TIMEOUT = 30.0
+#: Rows an answer is cut at unless asked otherwise (``zkg query --max-rows``, the explorer's pages).
+MAX_ROWS = 10000
 
 
 class Store:

@@ -37,7 +37,7 @@ from typing import Any, Iterable, Iterator
 from zkg.result import Result, result_to_json
 from zkg.values import compact, IRI
 
-__all__ = ["CELL_WIDTH", "FORMATS", "GRAPH_FORMATS", "MACHINE_FORMATS", "cell_text", "delimited_lines", "format_graph",
+__all__ = ["CELL_WIDTH", "FORMATS", "FORMULA_START", "excel_csv", "spreadsheet_text", "GRAPH_FORMATS", "MACHINE_FORMATS", "cell_text", "delimited_lines", "format_graph",
            "format_result", "header_text", "json_value", "printable", "record_lines", "width"]
 
 # Characters a terminal acts on instead of showing: C0 and C1 controls (ESC, BEL, CSI, …), line
@@ -174,6 +174,28 @@ def delimited_lines(columns: Iterable[str], rows: Iterable[tuple], delimiter: st
         out.seek(0)
         out.truncate()
     yield out.getvalue()
+
+
+#: What a spreadsheet takes for the start of a formula when a cell begins with it (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: Any) -> str:
+    """One value as a CSV cell that a spreadsheet shows as it is: text that starts like a formula
+    gets a leading apostrophe (Excel and LibreOffice then show it as text); numbers stay numbers.
+
+    >>> spreadsheet_text("=HYPERLINK(1)"), spreadsheet_text("-3"), spreadsheet_text(Decimal("-3")), spreadsheet_text("昭通")
+    ("'=HYPERLINK(1)", "'-3", '-3', '昭通')
+    """
+    text = cell_text(value, short=False)
+    return "'" + text if not _is_number(value) and text.startswith(FORMULA_START) else text
+
+
+def excel_csv(result: Result) -> str:
+    """CSV for spreadsheets and pandas: a UTF-8 byte order mark (Excel then reads the Chinese as
+    UTF-8), full IRIs, and every cell through :func:`spreadsheet_text`."""
+    rows = (tuple(spreadsheet_text(v) for v in row) for row in result.rows)
+    return "\ufeff" + "".join(delimited_lines(result.columns, rows, ","))
 
 
 def _delimited(result: Result, delimiter: str) -> str:

@@ -34,7 +34,7 @@ import networkx as nx
 
 from zkg.network import UNSTATED, VIEWS, view as _view
 
-__all__ = ["render_html", "vis_assets", "layout", "layout_large", "layout_alliances", "alliance_order",
+__all__ = ["page_data", "page_script", "render_html", "vis_assets", "layout", "layout_large", "layout_alliances", "alliance_order",
            "node_colours", "draw", "LARGE", "KIND_STYLE", "ALLIANCE_COLOURS"]
 
 #: Above this many nodes physics is off and positions come from :func:`layout_large`.
@@ -90,6 +90,13 @@ def vis_assets() -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def _template() -> str:
     return resources.files("zkg").joinpath("templates/network.html").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def page_script() -> str:
+    """The page's own script (``zkg/static/network.js``): inlined here, and served as a file by the
+    explorer's network page (:mod:`zkg.explorer.networkpage`), which draws the same data."""
+    return resources.files("zkg").joinpath("static/network.js").read_text(encoding="utf-8")
 
 
 def layout_large(G: nx.Graph, seed: int = 0) -> dict[Any, tuple[float, float]]:
@@ -243,7 +250,21 @@ def _merged_edges(G: nx.MultiDiGraph) -> list[tuple[Any, Any, str, dict[str, Any
 
 def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
                 iterations: int = 300) -> str:
-    """One self-contained HTML page showing ``view`` of ``graph`` (see :data:`zkg.network.VIEWS`).
+    """One self-contained HTML page showing ``view`` of ``graph`` (see :data:`zkg.network.VIEWS`):
+    :func:`page_data` and :func:`page_script` inlined into our template with vis-network.
+    """
+    data = page_data(graph, view, seed, iterations)
+    js, css = vis_assets()
+    parts = {"TITLE": _html_text(f"{data['title_zh']} · {data['title_en']}"), "VIS_CSS": css, "VIS_JS": js,
+             "DATA": _json_for_script(data), "APP_JS": page_script()}
+    # One pass over the template (not str.format / Template: the JS is full of braces and
+    # dollars), so nothing inside the data is ever taken for a placeholder.
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _template())
+
+
+def page_data(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
+              iterations: int = 300) -> dict[str, Any]:
+    """What the page's script draws for ``view`` of ``graph``: nodes, edges, kinds, titles (plain JSON data).
 
     ``graph`` is a :func:`zkg.network.project` result (nodes need ``kind``, ``label_zh``,
     ``label_en``; ``cls``, ``figures``, ``quotes`` are optional). The same graph, view and seed
@@ -326,15 +347,10 @@ def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
         "edgeNames": {k: {"zh": zh, "en": en} for k, (zh, en) in
                       sorted(G.graph.get("edge_labels", {}).items()) if k in {e["name"] for e in edges}},
     }
-    js, css = vis_assets()
-    parts = {"TITLE": _html_text(f"{title_zh} · {title_en}"), "VIS_CSS": css, "VIS_JS": js,
-             "DATA": _json_for_script(data)}
-    # One pass over the template (not str.format / Template: the JS is full of braces and
-    # dollars), so nothing inside the data is ever taken for a placeholder.
-    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _template())
+    return data
 
 
-_PLACEHOLDER = re.compile(r"@@(TITLE|VIS_CSS|VIS_JS|DATA)@@")
+_PLACEHOLDER = re.compile(r"@@(TITLE|VIS_CSS|VIS_JS|DATA|APP_JS)@@")
 
 
 def _html_text(s: str) -> str:

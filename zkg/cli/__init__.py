@@ -15,8 +15,8 @@ __all__ = ["cli", "all_commands"]
 
 #: command name -> the module of zkg.cli that declares it (with ``@cli.command``).
 MODULES = {"build": "build", "audit": "build", "query": "query", "load": "query", "push": "query", "serve": "serve",
-           "search": "explore", "show": "explore", "paragraph": "explore", "network": "network", "viz": "network",
-           "synth": "synth"}
+           "site": "serve", "search": "explore", "show": "explore", "paragraph": "explore", "network": "network",
+           "viz": "network", "synth": "synth"}
 
 
 class _LazyGroup(click.Group):

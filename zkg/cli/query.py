@@ -24,13 +24,12 @@ from zkg.cli.options import default_dir, fail, load_catalogue, queries_dir_optio
 from zkg.errors import QueryInterrupted, StoreError
 from zkg.manifest import GraphFileError
 from zkg.result import Result
-from zkg.store import open_store
+from zkg.store import MAX_ROWS, open_store
 from zkg.values import compact, IRI
 from zkg.table import GRAPH_FORMATS, delimited_lines, format_graph, format_result
 
 __all__ = ["query", "load", "push"]
 
-MAX_ROWS = 10000
 #: File name endings for --out-dir.
 EXTENSIONS = {"table": "txt", "md": "md", "csv": "csv", "tsv": "tsv", "json": "srj", "records": "json",
               "jsonl": "jsonl", "ttl": "ttl", "nt": "nt", "jsonld": "jsonld"}

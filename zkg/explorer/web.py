@@ -3,7 +3,8 @@ template helpers every page uses (:func:`link`, :func:`entity_path`) are defined
 
 A page's path is where it lives on the live site (``/id/school/zhaotong-no1``); on a static site
 (``zkg site``) the same page is the file at that path plus ``.html`` (``/`` is ``index.html``;
-files under ``/static/`` keep their names).
+files under ``/static/`` and downloads, whose last path segment has a dot, keep their names:
+``/questions/schools.csv``).
 Every link is written relative to the page it is on, so both sites work from any folder.
 
 >>> entity_path("https://w3id.org/zhaotong-kg/id/school/zhaotong-no1")
@@ -20,6 +21,8 @@ True
 ('index.html', './')
 >>> relative("/id/person/x", "/static/explorer.css", site=True)
 '../../static/explorer.css'
+>>> relative("/questions/schools", "/questions/schools.csv", site=True)
+'schools.csv'
 >>> relative("/article/one", "/article", site=False), relative("/id/source/a/p/016", "/id/source/a", site=False)
 ('../article', '../../a')
 """
@@ -34,10 +37,10 @@ from typing import Any
 from zkg.explorer.state import Explorer
 from zkg.prefixes import PREFIXES
 
-__all__ = ["PAGE_MODULES", "entity_path", "explorer", "link", "register", "relative"]
+__all__ = ["PAGE_MODULES", "entity_path", "explorer", "link", "register", "relative", "site_file"]
 
 #: The modules of ``zkg.explorer`` that serve pages, each with a Flask ``blueprint``.
-PAGE_MODULES = ("pages",)
+PAGE_MODULES = ("pages", "questions", "ontology", "networkpage")
 
 _DATA = PREFIXES["ztd"]
 _ONTOLOGY = PREFIXES["zt"]
@@ -56,9 +59,9 @@ def entity_path(iri: Any) -> str | None:
     return None
 
 
-def _file(path: str) -> str:
-    """The file of a page on a static site (files under ``/static/`` are themselves)."""
-    if path.startswith("/static/"):
+def site_file(path: str) -> str:
+    """The file of a page on a static site (files under ``/static/`` and downloads are themselves)."""
+    if path.startswith("/static/") or "." in path.rsplit("/", 1)[-1]:
         return path
     return "/index.html" if path == "/" else path + ".html"
 
@@ -69,7 +72,7 @@ def relative(page: str, target: str, site: bool) -> str:
     parts = urllib.parse.urlsplit(target)
     path = parts.path or page
     if site:
-        page, path = _file(page), _file(path)
+        page, path = site_file(page), site_file(path)
     start = posixpath.dirname(page) or "/"
     if path.endswith("/"):
         rel = posixpath.relpath(path, start)
