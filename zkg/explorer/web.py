@@ -37,7 +37,7 @@ from typing import Any
 from zkg.explorer.state import Explorer
 from zkg.prefixes import PREFIXES
 
-__all__ = ["PAGE_MODULES", "entity_path", "explorer", "link", "register", "relative", "site_file"]
+__all__ = ["PAGE_MODULES", "WARM_PAGES", "warm", "entity_path", "explorer", "link", "register", "relative", "site_file"]
 
 #: The modules of ``zkg.explorer`` that serve pages, each with a Flask ``blueprint``.
 PAGE_MODULES = ("pages", "questions", "ontology", "networkpage")
@@ -107,3 +107,20 @@ def register(app, state: Explorer) -> None:
     for name in PAGE_MODULES:
         module = importlib.import_module(f"zkg.explorer.{name}")
         app.register_blueprint(module.blueprint)
+
+
+#: Pages whose first rendering reads the whole graph (names, provenance, the ontology, the network)
+#: and keeps it: rendered once before a server announces itself, so no reader waits for them.
+WARM_PAGES = ("/", "/article", "/ontology", "/network", "/questions")
+
+
+def warm(app) -> list[str]:
+    """Render :data:`WARM_PAGES` once through ``app`` (filling the explorer's caches); a line for each
+    page that did not answer 200 (the server still starts: that page will say what is wrong)."""
+    client = app.test_client()
+    problems = []
+    for path in WARM_PAGES:
+        status = client.get(path, headers={"Host": "127.0.0.1"}).status_code
+        if status != 200:
+            problems.append(f"zkg serve: {path} answered HTTP {status} while warming up")
+    return problems

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from zkg.explorer.web import warm
 from zkg.serve.engine import DEFAULT_TIMEOUT, Engine, ServeError, remove_stale_workdirs
 from zkg.serve.front import create_app, one_line
 
@@ -124,6 +125,9 @@ def run(graph_file: Path | None, host: str = "127.0.0.1", port: int = 7878, time
         real_port = getattr(server, "effective_port", None) or port
         if engine is not None:
             engine.start(on_death)
+        if explorer is not None:
+            for problem in warm(app):
+                note(problem)
         base = f"http://{_url_host(host)}:{real_port}"
         remote = f" (in front of {endpoint})" if endpoint is not None else ""
         announce(f"explorer {base}/ · SPARQL endpoint {base}/sparql{remote} — Ctrl-C to stop" if explorer is not None
