@@ -4,7 +4,8 @@
 
 Examples that talk to a SPARQL server (`--endpoint http://127.0.0.1:7878/…`) run against a real
 Oxigraph server this module starts (writable, loaded with `zkg push`), on a free port written in
-place of 7878. `zkg serve` runs until stopped: it is started, must print its address, and is
+place of 7878; those that name Virtuoso's port (8890) against a real Virtuoso it starts when one
+first needs it. `zkg serve` runs until stopped: it is started, must print its address, and is
 stopped. Nothing is skipped.
 
 The "How to add a fact" steps of README.md are followed literally too: the record goes into the
@@ -107,6 +108,16 @@ def server(scratch):
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso (tests/virtuoso.py) on a free port, for the examples that name one (port 8890)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from virtuoso import running_virtuoso
+
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso") / "db") as found:
+        yield found
+
+
 def shell(command: str) -> str:
     """The example as a shell command running this interpreter's ``-m zkg`` (each ``zkg`` of a chain)."""
     return re.sub(r"(^|&&\s*)zkg ", lambda m: f"{m.group(1)}{shlex.quote(sys.executable)} -m zkg ", command)
@@ -130,8 +141,10 @@ def _written(command: str, cwd: Path) -> Path | None:
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_example_runs_and_answers(example, scratch, server):
+def test_example_runs_and_answers(example, scratch, server, request):
     command = example.replace("127.0.0.1:7878", f"127.0.0.1:{server}")
+    if "127.0.0.1:8890" in command:  # Virtuoso's own port in the docs: a real one, started when first needed
+        command = command.replace("http://127.0.0.1:8890", request.getfixturevalue("virtuoso").url)
     command = command.replace(" /tmp/", f" {scratch}/tmp-")  # an absolute scratch path (zkg build --out /tmp/g)
     if command.startswith("zkg serve"):  # runs until stopped: start it, read its address, stop it
         from zkg.serve import free_port
