@@ -360,6 +360,20 @@ def test_a_hostile_label_is_shown_as_text(project_root):
     assert "alert" in ttl and "\u2028" not in ttl
 
 
+def test_control_characters_of_a_label_are_shown_as_escapes(project_root):
+    """A terminal escape, a bell and a right-to-left override in a label are written as escapes
+    (the rule of every output, zkg.table.printable), never as the characters."""
+    iri = ZTD + "school/乙校"
+    label = "乙\x1b[31m校\x07\u202e甲"
+    data = (f'<{iri}> <{PREFIXES["rdf"]}type> <{PREFIXES["zt"]}School> .\n'
+            f'<{iri}> <{PREFIXES["rdfs"]}label> {json.dumps(label)}@zh .\n')
+    _app, client = _client(open_store(data=data, ontology=project_root / "ontology" / "zhaotong.ttl"))
+    for url in (entity_path(iri), "/search?q=" + urllib.parse.quote("乙")):
+        text = page(client, url)
+        assert not any(ch in text for ch in "\x1b\x07\u202e"), url
+        assert "乙\\x1b[31m校\\x07\\u202e甲" in text, url
+
+
 def test_every_link_of_the_home_entity_and_article_pages_answers(real):
     store, _app, client = real
     seen: dict = {}

@@ -36,8 +36,9 @@ from typing import Any
 
 from zkg.explorer.state import Explorer
 from zkg.prefixes import PREFIXES
+from zkg.table import printable
 
-__all__ = ["PAGE_MODULES", "WARM_PAGES", "warm", "entity_path", "explorer", "link", "register", "relative", "site_file"]
+__all__ = ["PAGE_MODULES", "WARM_PAGES", "shown", "warm", "entity_path", "explorer", "link", "register", "relative", "site_file"]
 
 #: The modules of ``zkg.explorer`` that serve pages, each with a Flask ``blueprint``.
 PAGE_MODULES = ("pages", "questions", "ontology", "networkpage")
@@ -99,9 +100,31 @@ def link(target: str) -> str:
     return relative(request.path, target, explorer().site)
 
 
+#: Characters a page writes as they are although the project's output rule escapes them: layout
+#: (tab, line breaks, the line and paragraph separators), which HTML shows as white space.
+_LAYOUT = "\t\n\r\u2028\u2029"
+
+
+def shown(value: Any) -> Any:
+    r"""What a template writes for ``value``: text with its control characters and bidirectional
+    overrides as escapes (:func:`zkg.table.printable`, the rule of every output), markup as it is.
+    Jinja then escapes the HTML in it.
+
+    >>> shown("甲\x1b[31m\u202e乙\u2028")
+    '甲\\x1b[31m\\u202e乙\u2028'
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value, keep=_LAYOUT)
+    return value
+
+
 def register(app, state: Explorer) -> None:
-    """Add the explorer's pages (:data:`PAGE_MODULES`) and template helpers to ``app``."""
+    """Add the explorer's pages (:data:`PAGE_MODULES`) and template helpers to ``app``; every value a
+    template writes passes :func:`shown`."""
     app.config["ZKG_EXPLORER"] = state
+    app.jinja_env.finalize = shown
     app.jinja_env.globals.update(link=link, entity_path=entity_path, explorer=explorer,
                                  label=lambda iri, lang="zh": explorer().names.label(str(iri), lang))
     for name in PAGE_MODULES:
