@@ -9,7 +9,8 @@ from zkg.cli import all_commands
 from zkg.cli.options import FORMAT_HELP
 
 # Options declared in one command on purpose: the same name means something else there.
-OWN = {("push", "--endpoint"), ("push", "--timeout"), ("serve", "--timeout"), ("synth", "--out")}
+OWN = {("push", "--endpoint"), ("push", "--timeout"), ("serve", "--timeout"), ("synth", "--out"),
+       ("load", "--force"), ("site", "--force")}
 # Options whose help says what the command does with them (a seed of a layout or of a sample, the file
 # written), declared by one decorator each.
 WORDED = {"--seed", "--output"}
