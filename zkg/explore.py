@@ -14,14 +14,14 @@ from collections import defaultdict
 from typing import Any
 
 from zkg.lookup import TIERS, Names
-from zkg.prefixes import PREFIXES
+from zkg.prefixes import PREFIXES, PROLOGUE
 from zkg.result import Result
 from zkg.store import Store
 from zkg.values import compact, IRI
 
 __all__ = ["EntityReport", "ParagraphReport", "entity_report", "paragraph_report", "search"]
 
-_PROLOGUE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+_PROLOGUE = PROLOGUE
 ARTICLE = PREFIXES["ztd"] + "source/zhaotong-education-2025"
 
 #: Predicates shown in the heading of ``zkg show`` rather than as statements.

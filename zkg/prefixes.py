@@ -8,7 +8,7 @@ so that reading it costs nothing: ``kg_build`` imports rdflib and the whole buil
 'https://w3id.org/zhaotong-kg/id/'
 """
 
-__all__ = ["PREFIXES"]
+__all__ = ["PREFIXES", "PROLOGUE"]
 
 PREFIXES: dict[str, str] = {
     "zt": "https://w3id.org/zhaotong-kg/ontology#",
@@ -25,3 +25,6 @@ PREFIXES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "qb": "http://purl.org/linked-data/cube#",
 }
+
+#: Every prefix declared, one ``PREFIX`` line each: the start of the query layer's own queries.
+PROLOGUE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"

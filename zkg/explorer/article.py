@@ -11,14 +11,13 @@ import dataclasses
 
 from zkg.explorer.evidence import Defect, Evidence, Paragraph, Support, marks
 from zkg.lookup import Names
-from zkg.prefixes import PREFIXES
+from zkg.prefixes import PREFIXES, PROLOGUE
 from zkg.store import Store
 from zkg.values import IRI
 
 __all__ = ["ArticleView", "Join", "article_view", "fact_summary"]
 
-_HEAD = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + """
-SELECT ?key ?value WHERE {
+_HEAD = PROLOGUE + """SELECT ?key ?value WHERE {
   { ?a dcterms:title ?value BIND("title" AS ?key) }
   UNION { ?a schema:alternativeHeadline ?value BIND("kicker" AS ?key) }
   UNION { ?a schema:creditText ?value BIND("byline" AS ?key) }

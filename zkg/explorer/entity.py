@@ -17,7 +17,7 @@ from zkg.explorer.charts import Chart, Network, network, series_chart
 from zkg.explorer.evidence import Evidence, Paragraph, Support, highlight
 from zkg.errors import ParameterError
 from zkg.lookup import Names
-from zkg.prefixes import PREFIXES
+from zkg.prefixes import PREFIXES, PROLOGUE
 from zkg.store import Store
 from zkg.table import format_graph
 from zkg.values import IRI
@@ -28,8 +28,7 @@ __all__ = ["FORMATS", "EntityView", "Statement", "describe", "entity_view", "kno
 FORMATS = {"text/turtle": ("ttl", ".ttl"), "application/n-triples": ("nt", ".nt"),
            "application/ld+json": ("jsonld", ".jsonld")}
 
-_DESCRIBE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + """
-CONSTRUCT { ?e ?p ?o . ?s ?q ?e } WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }"""
+_DESCRIBE = PROLOGUE + """CONSTRUCT { ?e ?p ?o . ?s ?q ?e } WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }"""
 _KNOWN = "ASK { { ?e ?p ?o } UNION { ?s ?q ?e } }"
 
 

@@ -21,13 +21,13 @@ import weakref
 from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
-from zkg.prefixes import PREFIXES
+from zkg.prefixes import PREFIXES, PROLOGUE
 from zkg.store import Store
 from zkg.values import IRI
 
 __all__ = ["Defect", "Evidence", "Paragraph", "Support", "evidence", "highlight", "marks"]
 
-_PROLOGUE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+_PROLOGUE = PROLOGUE
 
 # Each record's provenance, one (record, key, value) row per statement about it.
 _SUPPORT = _PROLOGUE + """SELECT ?fact ?key ?value WHERE {

@@ -11,12 +11,12 @@ from collections import Counter, defaultdict
 
 from zkg.explorer.evidence import Evidence
 from zkg.explorer.state import Explorer
-from zkg.prefixes import PREFIXES
+from zkg.prefixes import PREFIXES, PROLOGUE
 from zkg.values import IRI, compact
 
 __all__ = ["HomeView", "home_view"]
 
-_PROLOGUE = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n"
+_PROLOGUE = PROLOGUE
 _FIGURES = _PROLOGUE + """SELECT ?fact ?file ?status WHERE {
   ?fact a zt:Observation ; zt:curatedIn ?file . OPTIONAL { ?fact zt:status ?status } }"""
 _ALLIANCES = _PROLOGUE + """SELECT ?alliance ?key ?value ?words WHERE {
