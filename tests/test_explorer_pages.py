@@ -191,6 +191,9 @@ def test_alliance_page_lists_its_counties(real):
     store, _app, client = real
     text = page(client, "/id/alliance/zhaotong-no1")
     group = re.search(r'<section class="group" aria-label="covers">(.*?)</section>', text, re.S).group(1)
+    heading = re.sub(r"<[^>]+>|\s+", " ", re.search(r"<h3>(.*?)</h3>", group, re.S).group(1)).split()
+    assert heading == ["→", "覆盖", "·", "covers", "zt:covers"]  # the term's CURIE, not its label again
+    assert '<a href="../../ontology#covers">zt:covers</a>' in group
     shown = re.findall(r'<p class="other"><a href="../division/(\d+)">([^<]+)</a>', group)
     assert {name for _, name in shown} == {"昭阳区", "鲁甸县", "彝良县", "巧家县"}
     covered = store.select("SELECT ?o WHERE { <%s> <%scovers> ?o }" % (ALLIANCE, PREFIXES["zt"])).rows

@@ -26,7 +26,7 @@ from typing import Any
 
 from zkg.catalogue import CatalogueError
 from zkg.explorer.web import entity_path, explorer
-from zkg.prefixes import PREFIXES
+from zkg.prefixes import PROLOGUE
 from zkg.result import result_from_json
 from zkg.values import IRI, BNode, LangString, compact, lexical
 
@@ -44,7 +44,7 @@ _STATIC = Path(__file__).resolve().parents[1] / "static"
 
 def starting_query() -> str:
     """The editor's first query: every project prefix declared, then a small question."""
-    lines = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()]
+    lines = PROLOGUE.splitlines()
     lines += ["", "# The alliances, their leader schools and the counties they cover",
               "SELECT ?alliance ?leader ?county WHERE {",
               "  ?alliance a zt:TeachingResearchAlliance .",

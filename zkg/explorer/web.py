@@ -37,6 +37,7 @@ from typing import Any
 from zkg.explorer.state import Explorer
 from zkg.prefixes import PREFIXES
 from zkg.table import printable
+from zkg.values import compact
 
 __all__ = ["PAGE_MODULES", "WARM_PAGES", "shown", "warm", "entity_path", "explorer", "link", "register", "relative", "site_file"]
 
@@ -125,7 +126,7 @@ def register(app, state: Explorer) -> None:
     template writes passes :func:`shown`."""
     app.config["ZKG_EXPLORER"] = state
     app.jinja_env.finalize = shown
-    app.jinja_env.globals.update(link=link, entity_path=entity_path, explorer=explorer,
+    app.jinja_env.globals.update(link=link, entity_path=entity_path, explorer=explorer, compact=compact,
                                  label=lambda iri, lang="zh": explorer().names.label(str(iri), lang))
     for name in PAGE_MODULES:
         module = importlib.import_module(f"zkg.explorer.{name}")
