@@ -186,3 +186,63 @@ def test_a_differing_answer_names_the_rows_missing_and_added(real_store):
     fewer = type(got)(got.columns, got.rows[1:], got.ordered)
     text = got.differences(fewer)
     assert "added (got, not expected):" in text and repr(got.rows[0]) in text
+
+
+# ------------------------------------------------- what the questions' portable forms rely on
+# queries/README.md ("Portable forms") says why the questions spell a class test and GRAPH this way.
+
+#: A class test ``{ ?x a zt:C } UNION { ?x a ?k . ?k rdfs:subClassOf zt:C }``: the class or a direct subclass.
+ONE_STEP = re.compile(r"\?\w+ rdfs:subClassOf zt:(\w+)")
+DEEPER = "SELECT ?k WHERE { ?k <http://www.w3.org/2000/01/rdf-schema#subClassOf>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?c }"
+
+
+def _one_step_classes() -> dict[str, list[str]]:
+    """Each class a question tests one step deep, with the questions that do."""
+    found: dict[str, list[str]] = {}
+    for q in CATALOGUE:
+        body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
+        for cls in ONE_STEP.findall(body):
+            found.setdefault(cls, []).append(q.name)
+    return found
+
+
+def _too_deep(store) -> list[str]:
+    """The classes tested one step deep that have classes two or more steps below them in ``store``."""
+    return [f"{sorted(set(names))}: zt:{cls} has {[k for (k,) in rows]} two or more steps below it"
+            for cls, names in sorted(_one_step_classes().items())
+            if (rows := store.select(DEEPER, {"c": IRI(ZT + cls)}).rows)]
+
+
+def test_a_one_step_class_test_sees_the_whole_hierarchy(real_store):
+    assert {"School", "Program", "Event"} <= set(_one_step_classes())
+    assert _too_deep(real_store) == [], "ontology/zhaotong.ttl got deeper: add the level to these class tests"
+
+
+def test_a_class_two_steps_down_would_be_caught(tmp_path):
+    ontology = tmp_path / "zhaotong.ttl"
+    ontology.write_text((ROOT / "ontology" / "zhaotong.ttl").read_text(encoding="utf-8") + (
+        f"\n<{ZT}BoardingSeniorHighSchool> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{ZT}SeniorHighSchool> .\n"),
+        encoding="utf-8")
+    [problem] = _too_deep(open_store(engine="oxigraph", data="", ontology=ontology))
+    assert problem.startswith("['school-figures', 'schools', 'schools-by-county']: zt:School has ")
+    assert "BoardingSeniorHighSchool" in problem
+
+
+def test_every_named_graph_is_one_the_dataset_describes(real_store, fixture_graphs):
+    # triple-support keeps a graph only if the default graph gives it a type: so every one must have one
+    untyped = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?g a ?kind } }"
+    graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert real_store.select(graphs).rows[0][0] > 800 and real_store.select(untyped).rows == []
+    assert fixture_graphs["oxigraph"].sparql(graphs).rows[0][0] > 2 and fixture_graphs["oxigraph"].sparql(untyped).rows == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_endpoint_engine_sends_each_question_as_a_query(name):
+    # SPARQLWrapper guesses the form from the first keyword outside comments, and its comment pattern
+    # leaves every other line of a header: a header word such as "added" made a question an ADD update,
+    # which Oxigraph's /query refuses (HTTP 400). So the headers must not lead it astray.
+    from SPARQLWrapper import SPARQLWrapper
+
+    wrapper = SPARQLWrapper("http://127.0.0.1/")
+    wrapper.setQuery(CATALOGUE.get(name).text)  # what zkg.store.EndpointStore does
+    assert wrapper.queryType == "SELECT" and not wrapper.isSparqlUpdateRequest()

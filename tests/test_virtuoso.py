@@ -1,7 +1,8 @@
 """Virtuoso as a second server engine: a real ``virtuoso-t`` (tests/virtuoso.py) gets the graph by
-``zkg push --per-graph --default-graph``, and the named questions asked through ``zkg query --all
---endpoint`` give the expected answers (``queries/expected``), except the differences that
-docs/servers.md lists, which this file holds to be real differences."""
+``zkg push --per-graph --default-graph``, and every named question asked through ``zkg query --all
+--endpoint`` gives its expected answer (``queries/expected``), as on the embedded store. The two
+Virtuoso faults the questions' portable forms avoid (docs/servers.md) are held here too, so that a
+Virtuoso that no longer has them shows."""
 
 from __future__ import annotations
 
@@ -23,12 +24,6 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH_DIR = ROOT / "graph"
 EXPECTED = ROOT / "queries" / "expected"
-
-#: Named questions Virtuoso 7.2 answers differently (docs/servers.md says why): a zero-or-more
-#: property path (``rdfs:subClassOf*``, ``zt:partOf*``) joined with other patterns loses rows; and
-#: ``GRAPH ?graph`` also ranges over the graph that holds the default graph.
-KNOWN = {"festival", "festival-figures", "program-results", "school-figures", "schools-by-county", "triple-support"}
-
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory, zkg):
@@ -61,13 +56,35 @@ def test_every_named_question_answers_as_expected_on_virtuoso(virtuoso, zkg):
     assert done.returncode == 0, done.stderr
     answers = json.loads(done.stdout)
     assert set(answers) == {p.stem for p in EXPECTED.glob("*.srj")}
-    same, differ = set(), set()
+    differ = {}
     for name, document in answers.items():
         got = result_from_json(document, ordered=False)
         expected = result_from_json((EXPECTED / f"{name}.srj").read_text(encoding="utf-8"), ordered=False)
-        (same if got.same_as(expected) else differ).add(name)
-    assert differ == KNOWN, f"unlisted differences: {sorted(differ - KNOWN)}; now equal: {sorted(KNOWN - differ)}"
-    assert len(same) >= 25
+        if not got.same_as(expected):
+            differ[name] = got.differences(expected)
+    assert not differ, "\n".join(f"{name} differs on Virtuoso:\n{d}" for name, d in sorted(differ.items()))
+    assert len(answers) == 35
+
+
+#: ``rdfs:subClassOf*`` as the questions once had it (festival): Virtuoso 7.2.5 evaluates the path with
+#: both ends bound (a "Target" in its plan) and keeps one row of eight.
+BOTH_ENDS_BOUND = """PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?work ?label WHERE { ?work zt:performedAt ?event ; rdfs:label ?label . ?event a/rdfs:subClassOf* zt:Event }"""
+
+
+def test_virtuoso_still_loses_rows_from_a_path_with_both_ends_bound(virtuoso):
+    # why the questions write a class test as a UNION (queries/README.md, docs/servers.md)
+    embedded = open_store(GRAPH_DIR).select(BOTH_ENDS_BOUND)
+    remote = open_store(endpoint=_query_url(virtuoso)).select(BOTH_ENDS_BOUND)
+    assert len(embedded.rows) == 8 and 0 < len(remote.rows) < len(embedded.rows)
+
+
+def test_virtuoso_shows_the_default_graph_holder_to_graph_patterns(virtuoso):
+    # why triple-support keeps only graphs the dataset describes
+    holder = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} }}"
+    assert open_store(GRAPH_DIR).select(holder).rows == [(0,)]
+    assert open_store(endpoint=_query_url(virtuoso)).select(holder).rows == [(open_store(GRAPH_DIR).triple_count(),)]
 
 
 def test_push_without_a_default_graph_is_refused_by_virtuoso_in_one_line(virtuoso, zkg):

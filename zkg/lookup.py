@@ -55,16 +55,21 @@ _TYPE = PREFIXES["rdf"] + "type"
 
 #: Every name and the classes of every named thing, in one query (the subclass axioms come with
 #: it, so the resolver needs no second one). The embedded stores hold the ontology beside the data.
+#: Each branch binds its own column (the one that is bound says what the row is), not a constant
+#: ``BIND`` per branch: Virtuoso 7.2's compiler stops on that form (``SP031 … sparp_gp_deprecate()``,
+#: docs/servers.md), and every predicate stays bound, so no engine scans every triple.
 NAMES_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?thing ?rel ?value WHERE {
-  { ?thing rdfs:label ?value BIND("label" AS ?rel) }
-  UNION { ?thing skos:prefLabel ?value BIND("label" AS ?rel) }
-  UNION { ?thing skos:altLabel ?value BIND("alt" AS ?rel) }
-  UNION { ?thing rdfs:label ?any ; a ?value BIND("type" AS ?rel) }
-  UNION { ?thing rdfs:subClassOf ?value BIND("sub" AS ?rel) FILTER(isIRI(?value)) }
+SELECT DISTINCT ?thing ?label ?alt ?class ?super WHERE {
+  { ?thing rdfs:label ?label }
+  UNION { ?thing skos:prefLabel ?label }
+  UNION { ?thing skos:altLabel ?alt }
+  UNION { ?thing rdfs:label ?any ; a ?class }
+  UNION { ?thing rdfs:subClassOf ?super FILTER(isIRI(?super)) }
   FILTER(isIRI(?thing))
 }"""
+#: What a row of :data:`NAMES_QUERY` is, by the column that is bound in it (as :class:`Names` takes it).
+_RELS = ("label", "alt", "type", "sub")
 
 #: How a name matched, best first (the ``match`` column of ``zkg search``).
 TIERS = ("exact label", "exact alt label", "prefix", "substring", "via another name")
@@ -150,7 +155,7 @@ class Names:
     @classmethod
     def from_store(cls, store: Store) -> "Names":
         """Read the names with one query on ``store``."""
-        return cls(store.select(NAMES_QUERY, max_rows=None).rows)
+        return cls(_named_rows(store.select(NAMES_QUERY, max_rows=None).rows))
 
     # ------------------------------------------------------------------ what a thing is
 
@@ -279,6 +284,18 @@ class Names:
             if shown not in out:
                 out.append(shown)
         return out[:n]
+
+
+def _named_rows(rows: Iterable[tuple]) -> list[tuple[str, str, Any]]:
+    """``(thing, rel, value)`` of each row of :data:`NAMES_QUERY`, in one order on every engine."""
+    found = []
+    for thing, *columns in rows:
+        for rel, value in zip(_RELS, columns):
+            if value is not None:
+                found.append((str(thing), rel, value))
+    # the order of the labels decides which one shows (Names.label): the same on every engine
+    found.sort(key=lambda r: (r[0], r[1], str(r[2]), getattr(r[2], "lang", "") or ""))
+    return found
 
 
 def _shell_word(text: str) -> str:
