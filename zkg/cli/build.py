@@ -8,7 +8,9 @@ import fcntl
 import os
 import re
 import tempfile
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO, Callable, Mapping
 
 import click
 
@@ -66,9 +68,15 @@ def check_out(out: Path, names) -> None:
             raise WriteError(f"{target} is not a regular file; nothing was replaced (remove or rename it)")
 
 
-def write_atomically(files: dict[str, bytes], out: Path) -> None:
+#: Writes one file's bytes into the open temporary file, given the temporary files written before it
+#: (name -> path): a big file is streamed, and a manifest can be made from the files it lists.
+Writer = Callable[[BinaryIO, Mapping[str, Path]], object]
+
+
+def write_atomically(files: Mapping[str, bytes | Writer], out: Path) -> None:
     """Write every file to a temporary name in ``out``, then rename them all in order: never
-    half-written. Put the manifest last: until it is renamed, readers refuse the new files.
+    half-written. Put the manifest last: until it is renamed, readers refuse the new files. A file
+    is its bytes or a :data:`Writer` that streams them.
 
     Before anything is replaced, every target is checked (``out`` is a folder we can write to, no
     target is a folder), and every temporary file is written in full (a full disk stops the build
@@ -106,7 +114,10 @@ def write_atomically(files: dict[str, bytes], out: Path) -> None:
                 temps.append((name, Path(tmp_name)))
                 with os.fdopen(fd, "wb") as fh:
                     os.fchmod(fh.fileno(), 0o666 & ~umask)
-                    fh.write(data)
+                    if isinstance(data, bytes):
+                        fh.write(data)
+                    else:
+                        data(fh, dict(temps[:-1]))
                     fh.flush()
                     os.fsync(fh.fileno())
         except OSError as exc:
@@ -209,7 +220,9 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
     check_out(out, (*GRAPH_FILES, MANIFEST))
     result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
     s = result.summary
-    write_atomically({**result.files(), MANIFEST: manifest_text(result.manifest()).encode("utf-8")}, out)
+    graph_files: dict[str, Writer] = {name: partial(lambda n, fh, _: result.write(n, fh), name) for name in GRAPH_FILES}
+    write_atomically({**graph_files, MANIFEST: lambda fh, written: fh.write(
+        manifest_text(result.manifest(dict(written))).encode("utf-8"))}, out)
     click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples; "
                f"{s['quads']} quads in {s['graphs']} named graphs (one per record and article, and the provenance)")
     _write_store(out)
