@@ -17,11 +17,11 @@ from kg_build.corroborate import Reports, article_figures, compare, corroboratio
 from kg_build.errors import FactError
 from kg_build.manifest import make_manifest
 from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
-from kg_build.serialize import Rows, default_chunks, nquads_chunks, sorted_dataset, trig_chunks
+from kg_build.serialize import Rows, default_of, nquads_chunks, sorted_named, trig_chunks, triple_chunks
 from kg_build.source import CATALOGUE, JOINING_DEFECTS, Article, Finding, confirm, detect, read_catalogue
 from kg_build.triples import (PLACE_COLUMNS, REFERENCE_FIGURES, Context, Quad, article_quads, bundle_quads,
                               place_columns, record_quads, reference_quads, reference_value_columns)
-from kg_build.validate import ChunkReader, Violation, data_store, owl_problems, store_violations, undeclared_terms
+from kg_build.validate import Violation, chunk_reader, data_store, owl_problems, store_violations, undeclared_terms
 from kg_build.vocab import MINTED, PREFIXES, ZT_IRI, Vocabulary, load_vocabulary, minted
 
 __all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "quads_of", "iter_quads",
@@ -496,19 +496,25 @@ def iter_quads(project: Project) -> Iterator[Quad]:
     yield from bundle_quads()
 
 
-def _summary(project: Project, rows: Rows, audits: dict[str, Audit]) -> tuple[dict, set[tuple]]:
-    """The build's summary, counted in one pass over the default graph's rows, and the predicates
-    and classes it uses (for the closed-vocabulary check)."""
+def _used_terms(named: list[tuple[str, str, str, str]]) -> set[tuple]:
+    """The predicates and classes the named rows use, as (None, p, None) and (None, rdf:type, class)
+    triples for :func:`kg_build.validate.undeclared_terms`."""
+    rdf_type = f"<{RDF.type}>"
+    predicates = {row[2] for row in named}
+    classes = {row[3] for row in named if row[2] == rdf_type and row[3][0] == "<"}
+    return {(None, URIRef(p[1:-1]), None) for p in predicates} | {(None, RDF.type, URIRef(o[1:-1])) for o in classes}
+
+
+def _summary(project: Project, rows: Rows, audits: dict[str, Audit]) -> dict:
+    """The build's summary, counted in one pass over the default graph's rows."""
     zt = project.vocab.zt
     default, named = rows
     rdf_type, status_p, verdict_p = f"<{RDF.type}>", f"<{zt.status}>", f"<{zt.verdict}>"
     corroboration, zt_iri = f"<{zt.Corroboration}>", f"<{ZT_IRI}"
     by_type: Counter[str] = Counter()
     status: Counter[str] = Counter()
-    predicates: set[str] = set()
     verdict_rows: list[tuple[str, str]] = []
     for s, p, o in default:
-        predicates.add(p)
         if p == rdf_type:
             by_type[o] += 1
         elif p == status_p:
@@ -520,8 +526,6 @@ def _summary(project: Project, rows: Rows, audits: dict[str, Audit]) -> tuple[di
     verdicts = Counter(code[o] for s, o in verdict_rows if s in corroborations)
     by_class = {o[len(zt_iri):-1]: n for o, n in by_type.items() if o.startswith(zt_iri)}
     records = Counter(r.section for r in project.records)
-    used = {(None, URIRef(p[1:-1]), None) for p in predicates}
-    used |= {(None, RDF.type, URIRef(o[1:-1])) for o in by_type if o.startswith("<")}
     return {
         "triples": len(default),
         "quads": len(named),
@@ -536,7 +540,7 @@ def _summary(project: Project, rows: Rows, audits: dict[str, Audit]) -> tuple[di
         "defects_detected": sum(len(a.detected) for a in audits.values()),
         "defects_uncurated": sum(len(a.uncurated) for a in audits.values()),
         "defects_unconfirmed": sum(len(a.unconfirmed) for a in audits.values()),
-    }, used
+    }
 
 
 def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None = None,
@@ -552,30 +556,31 @@ def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None 
         check_nothing_lost(previous, project.counts, previous_from)
     shapes = read_turtle(root, SHAPES) if shacl else None  # before the work: a missing file fails at once
     try:
-        rows = sorted_dataset(iter_quads(project))  # streamed: no list of the records' quads
+        named = sorted_named(iter_quads(project))  # streamed: no list of the records' quads
     except (AttributeError, KeyError) as exc:  # the closed namespace: a term the ontology lacks
         if "not in namespace" not in str(exc):
             raise
         raise FactError(ONTOLOGY, None, f"the ontology lacks a term the build emits ({str(exc).strip(chr(34))})",
                         "restore the term in ontology/zhaotong.ttl (git checkout -- ontology/)") from None
-    audits = audit(project)
-    summary, used = _summary(project, rows, audits)
-    problems = undeclared_terms(used, project.vocab)
+    problems = undeclared_terms(_used_terms(named), project.vocab)
     if problems:
         raise BuildError("closed vocabulary", problems)
+    if shapes is not None:  # before the default graph's rows are made: the store is the larger
+        _validate(project, shapes, named)
+    rows = default_of(named), named
+    audits = audit(project)
+    summary = _summary(project, rows, audits)
     articles = "\n".join(f"Article: {a.path} (sha256 {a.sha256})" for a in project.articles.values())
     header = HEADER.format(articles=articles, facts=len(project.records), triples=summary["triples"],
                            quads=summary["quads"], graphs=summary["graphs"])
-    if shapes is not None:
-        _validate(project, shapes, rows)
     return BuildResult(project, rows, header, summary, audits)
 
 
-def _validate(project: Project, shapes: Graph, rows: Rows) -> None:
+def _validate(project: Project, shapes: Graph, named: list[tuple[str, str, str, str]]) -> None:
     """SHACL, then (when it passes) the OWL checks, as SPARQL on a pyoxigraph store of the default
-    graph (streamed from ``rows`` as N-Triples) and the ontology. Raises BuildError with each
-    violation at its record."""
-    store = data_store(ChunkReader(default_chunks(rows)), (project.root / ONTOLOGY).read_bytes())
+    graph (every named row's triple, streamed as N-Triples: the store drops repeats) and the
+    ontology. Raises BuildError with each violation at its record."""
+    store = data_store(chunk_reader(triple_chunks(named)), (project.root / ONTOLOGY).read_bytes())
     try:
         violations = store_violations(store, shapes)
     except ValueError as exc:

@@ -34,7 +34,7 @@ from rdflib.namespace import XSD
 
 from kg_build.vocab import PREFIXES, ZTD_IRI
 
-__all__ = ["nt_term", "Rows", "sorted_dataset", "default_chunks", "nquads_chunks", "trig_chunks", "to_nquads", "to_trig"]
+__all__ = ["nt_term", "Rows", "sorted_named", "default_of", "sorted_dataset", "triple_chunks", "default_chunks", "nquads_chunks", "trig_chunks", "to_nquads", "to_trig"]
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
@@ -77,10 +77,10 @@ def _distinct_sorted(rows: list) -> list:
     return out
 
 
-def sorted_dataset(quads: Iterable[tuple]) -> Rows:
-    """The default graph (distinct triples, sorted) and the named graphs' quads (distinct, sorted by
-    graph), as N-Triples terms. Each distinct IRI is converted once and its text shared by every row
-    that holds it; ``quads`` may be a generator (it is read once)."""
+def sorted_named(quads: Iterable[tuple]) -> list[tuple[str, str, str, str]]:
+    """The named graphs' quads (distinct, sorted by graph) as rows of N-Triples terms ``(g, s, p, o)``.
+    Each distinct IRI is converted once and its text shared by every row that holds it; ``quads``
+    may be a generator (it is read once)."""
     iris: dict[str, str] = {}
 
     def nt(term: URIRef | Literal) -> str:
@@ -91,9 +91,24 @@ def sorted_dataset(quads: Iterable[tuple]) -> Rows:
             return text
         return nt_term(term)
 
-    named = _distinct_sorted([(nt(g), nt(s), nt(p), nt(o)) for s, p, o, g in quads])
-    iris.clear()
-    return _distinct_sorted([row[1:] for row in named]), named
+    return _distinct_sorted([(nt(g), nt(s), nt(p), nt(o)) for s, p, o, g in quads])
+
+
+def default_of(named: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+    """The default graph of the named rows: every distinct triple, sorted."""
+    return _distinct_sorted([row[1:] for row in named])
+
+
+def sorted_dataset(quads: Iterable[tuple]) -> Rows:
+    """The default graph (distinct triples, sorted) and the named graphs' quads (distinct, sorted by
+    graph), as N-Triples terms (:func:`sorted_named`, :func:`default_of`)."""
+    named = sorted_named(quads)
+    return default_of(named), named
+
+
+def triple_chunks(rows: Iterable[tuple[str, ...]]) -> Iterator[str]:
+    """The last three terms of each row as N-Triples lines (in the rows' order, repeats kept), in chunks."""
+    return _chunks(f"{row[-3]} {row[-2]} {row[-1]} .\n" for row in rows)
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[str]:
@@ -109,7 +124,7 @@ def _chunks(lines: Iterable[str]) -> Iterator[str]:
 
 def default_chunks(rows: Rows) -> Iterator[str]:
     """The default graph as N-Triples (the first lines of the N-Quads), in chunks of text."""
-    return _chunks(f"{s} {p} {o} .\n" for s, p, o in rows[0])
+    return triple_chunks(rows[0])
 
 
 def nquads_chunks(rows: Rows) -> Iterator[str]:

@@ -170,6 +170,17 @@ def _fail_on_bad_input(fn):
     return run
 
 
+def _build_into(root: Path, out: Path, no_shacl: bool) -> dict:
+    """Build the project at ``root`` and write its graph files and manifest into ``out``, each
+    streamed into its temporary file; the build's summary. The dataset is let go on return (before
+    the store is loaded from the files)."""
+    result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
+    graph_files: dict[str, Writer] = {name: partial(lambda n, fh, _: result.write(n, fh), name) for name in GRAPH_FILES}
+    write_atomically({**graph_files, MANIFEST: lambda fh, written: fh.write(
+        manifest_text(result.manifest(dict(written))).encode("utf-8"))}, out)
+    return result.summary
+
+
 def _write_store(out: Path) -> None:
     """Load the new graph files into the persistent store beside them (``zkg load``), which every
     command opens; a store that cannot be written is a warning (commands then load in memory)."""
@@ -218,11 +229,7 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
         return
     out = out or root / "graph"
     check_out(out, (*GRAPH_FILES, MANIFEST))
-    result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
-    s = result.summary
-    graph_files: dict[str, Writer] = {name: partial(lambda n, fh, _: result.write(n, fh), name) for name in GRAPH_FILES}
-    write_atomically({**graph_files, MANIFEST: lambda fh, written: fh.write(
-        manifest_text(result.manifest(dict(written))).encode("utf-8"))}, out)
+    s = _build_into(root, out, no_shacl)
     click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples; "
                f"{s['quads']} quads in {s['graphs']} named graphs (one per record and article, and the provenance)")
     _write_store(out)
