@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -543,18 +544,33 @@ def _summary(project: Project, rows: Rows, audits: dict[str, Audit]) -> dict:
     }
 
 
+class _Stages:
+    """Seconds (wall clock) per stage of a build, into ``timings`` when one is given."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
 def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None = None,
-          previous_from: str = "the previous manifest") -> BuildResult:
+          previous_from: str = "the previous manifest", timings: dict[str, float] | None = None) -> BuildResult:
     """Build the graph from the project at ``root``: check, emit, validate, serialise.
 
     ``previous`` is the per-file record counts of the previous build (read from ``previous_from``):
     see :func:`check_nothing_lost`. Raises FactError on bad input and BuildError when the graph
-    fails validation.
+    fails validation. ``timings``, when given, gets the seconds each stage took (for benchmarks).
     """
+    stages = _Stages(timings)
     project = load_project(root)
     if previous:
         check_nothing_lost(previous, project.counts, previous_from)
     shapes = read_turtle(root, SHAPES) if shacl else None  # before the work: a missing file fails at once
+    stages.done("read and check the facts")
     try:
         named = sorted_named(iter_quads(project))  # streamed: no list of the records' quads
     except (AttributeError, KeyError) as exc:  # the closed namespace: a term the ontology lacks
@@ -565,33 +581,38 @@ def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None 
     problems = undeclared_terms(_used_terms(named), project.vocab)
     if problems:
         raise BuildError("closed vocabulary", problems)
+    stages.done("emit and sort the quads")
     if shapes is not None:  # before the default graph's rows are made: the store is the larger
-        _validate(project, shapes, named)
+        _validate(project, shapes, named, stages)
     rows = default_of(named), named
     audits = audit(project)
     summary = _summary(project, rows, audits)
     articles = "\n".join(f"Article: {a.path} (sha256 {a.sha256})" for a in project.articles.values())
     header = HEADER.format(articles=articles, facts=len(project.records), triples=summary["triples"],
                            quads=summary["quads"], graphs=summary["graphs"])
+    stages.done("default graph, audit, summary")
     return BuildResult(project, rows, header, summary, audits)
 
 
-def _validate(project: Project, shapes: Graph, named: list[tuple[str, str, str, str]]) -> None:
+def _validate(project: Project, shapes: Graph, named: list[tuple[str, str, str, str]], stages: _Stages) -> None:
     """SHACL, then (when it passes) the OWL checks, as SPARQL on a pyoxigraph store of the default
     graph (every named row's triple, streamed as N-Triples: the store drops repeats) and the
     ontology. Raises BuildError with each violation at its record."""
     store = data_store(chunk_reader(triple_chunks(named)), (project.root / ONTOLOGY).read_bytes())
+    stages.done("validation: load the store")
     try:
         violations = store_violations(store, shapes)
     except ValueError as exc:
         raise FactError(SHAPES, None, str(exc), "restore the shapes from git (or use only what "
                         "kg_build.shacl supports)") from None
+    stages.done("validation: SHACL")
     if not violations:
         try:
             violations = owl_problems(store, project.vocab.graph)
         except ValueError as exc:
             raise FactError(ONTOLOGY, None, str(exc), "restore the ontology from git (or extend the checks)") from None
         what = "OWL consistency"
+        stages.done("validation: OWL")
     else:
         what = "SHACL validation"
     if violations:
