@@ -146,11 +146,13 @@ def scaled(sizes: list[int], pyshacl_max: int) -> None:
             path.unlink()
 
 
-def _reaped(cmd: list[str], env: dict | None = None) -> dict:
-    """Run ``cmd`` to its end: wall and CPU seconds, peak memory (MiB) and stderr; fails loudly."""
+def _reaped(cmd: list[str], cwd: str, env: dict | None = None) -> dict:
+    """Run ``cmd`` in ``cwd`` (not this checkout: ``python -m`` puts the working folder first on the
+    path) to its end: wall and CPU seconds, peak memory (MiB) and stderr; fails loudly."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd,
+                                env={**os.environ, **(env or {})})
         _, code, usage = os.wait4(proc.pid, 0)
         err.seek(0)
         text = err.read()
@@ -180,15 +182,15 @@ def synthetic(sizes: list[int], before: Path | None) -> None:
             if before is not None:
                 shutil.copytree(project, Path(tmp) / "before")
                 runs["before"] = _reaped([sys.executable, "-m", "zkg", "build", "--root", str(Path(tmp) / "before")],
-                                         {"PYTHONPATH": str(before)})
-            runs["now"] = _reaped([sys.executable, "-m", "zkg", "build", "--root", str(project), "--timings"])
+                                         tmp, {"PYTHONPATH": str(before.resolve())})
+            runs["now"] = _reaped([sys.executable, "-m", "zkg", "build", "--root", str(project), "--timings"], tmp)
             graph = project / "graph"
             triples = json.loads((graph / "manifest.json").read_text())["triples"]
             if before is not None:
                 for name in ("zhaotong.trig", "zhaotong.nq", "manifest.json"):
                     same = (graph / name).read_bytes() == (Path(tmp) / "before" / "graph" / name).read_bytes()
                     print(f"{'':9} {name} {'identical' if same else 'DIFFERS'} before and now")
-            floor = _reaped([sys.executable, "-c", FLOOR_BUILD, str(graph / "zhaotong.nq"), str(Path(tmp) / "floor")])
+            floor = _reaped([sys.executable, "-c", FLOOR_BUILD, str(graph / "zhaotong.nq"), str(Path(tmp) / "floor")], tmp)
             for code, r in runs.items():
                 print(f"{triples:9d} {code:>7} {r['seconds']:7.2f} {r['cpu']:7.2f} {r['mb']:6.0f} {floor['seconds']:7.2f} "
                       f"{floor['cpu']:9.2f} {floor['mb']:8.0f} {r['seconds'] / floor['seconds']:6.2f} "
