@@ -12,14 +12,26 @@ Two tables, each from one run (the machine is shared: read the ratios, not the t
    ontology's terms and individuals are shared): the floor (pyoxigraph parses and serialises the same
    N-Triples), the new validation (load into a store with the ontology, SHACL, OWL) and pyshacl (up
    to ``--pyshacl-max`` triples: 107 s at 700k in issue 12). Each measurement runs in a process of its
-   own, which reports its time and peak memory (ru_maxrss). Not a test.
+   own, which reports its time and peak memory (ru_maxrss).
+3. With ``--synth 100000 1000000``: ``zkg build --root`` of a synthetic province (``zkg synth``) of
+   about that many triples, against the floor of ``benchmarks/scale.py`` (pyoxigraph parses the
+   built N-Quads and writes them as N-Quads and TriG), each in a child process: wall and CPU
+   seconds, peak memory (``os.wait4``), the ratios, and the build's own stages (``--timings``).
+   ``--before DIR`` builds a copy of each province with the code of another checkout as well
+   (``PYTHONPATH=DIR``, e.g. ``git worktree add DIR <commit>``), in the same run.
+
+    python3 benchmarks/build_bench.py --no-real --sizes --synth 100000 1000000 --before /tmp/old
+
+Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -134,11 +146,69 @@ def scaled(sizes: list[int], pyshacl_max: int) -> None:
             path.unlink()
 
 
+def _reaped(cmd: list[str], cwd: str, env: dict | None = None) -> dict:
+    """Run ``cmd`` in ``cwd`` (not this checkout: ``python -m`` puts the working folder first on the
+    path) to its end: wall and CPU seconds, peak memory (MiB) and stderr; fails loudly."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd,
+                                env={**os.environ, **(env or {})})
+        _, code, usage = os.wait4(proc.pid, 0)
+        err.seek(0)
+        text = err.read()
+    if os.waitstatus_to_exitcode(code) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {text.strip().splitlines()[-1:] or code}")
+    return {"seconds": time.perf_counter() - start, "cpu": usage.ru_utime + usage.ru_stime,
+            "mb": usage.ru_maxrss / 1024, "stderr": text}
+
+
+def synthetic(sizes: list[int], before: Path | None) -> None:
+    """``zkg build --root`` of synthetic provinces against the pyoxigraph floor (see the docstring)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from scale import FLOOR_BUILD  # the floor the README's table uses
+
+    from kg_build.synth import TRIPLES_PER_SCHOOL
+
+    print("zkg build --root of a synthetic province against the floor (parse the N-Quads, write N-Quads and TriG)")
+    print(f"{'triples':>9} {'code':>7} {'wall s':>7} {'cpu s':>7} {'MB':>6} {'floor s':>7} {'floor cpu':>9} "
+          f"{'floor MB':>8} {'x wall':>6} {'x cpu':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            project = Path(tmp) / "now"
+            schools = str(max(1, round(size / TRIPLES_PER_SCHOOL)))
+            subprocess.run([sys.executable, "-m", "zkg", "synth", "--schools", schools, "--out", str(project)],
+                           check=True, capture_output=True)
+            runs = {}
+            if before is not None:
+                shutil.copytree(project, Path(tmp) / "before")
+                runs["before"] = _reaped([sys.executable, "-m", "zkg", "build", "--root", str(Path(tmp) / "before")],
+                                         tmp, {"PYTHONPATH": str(before.resolve())})
+            runs["now"] = _reaped([sys.executable, "-m", "zkg", "build", "--root", str(project), "--timings"], tmp)
+            graph = project / "graph"
+            triples = json.loads((graph / "manifest.json").read_text())["triples"]
+            if before is not None:
+                for name in ("zhaotong.trig", "zhaotong.nq", "manifest.json"):
+                    same = (graph / name).read_bytes() == (Path(tmp) / "before" / "graph" / name).read_bytes()
+                    print(f"{'':9} {name} {'identical' if same else 'DIFFERS'} before and now")
+            floor = _reaped([sys.executable, "-c", FLOOR_BUILD, str(graph / "zhaotong.nq"), str(Path(tmp) / "floor")], tmp)
+            for code, r in runs.items():
+                print(f"{triples:9d} {code:>7} {r['seconds']:7.2f} {r['cpu']:7.2f} {r['mb']:6.0f} {floor['seconds']:7.2f} "
+                      f"{floor['cpu']:9.2f} {floor['mb']:8.0f} {r['seconds'] / floor['seconds']:6.2f} "
+                      f"{r['cpu'] / floor['cpu']:6.2f}", flush=True)
+            for line in runs["now"]["stderr"].splitlines():
+                if line.startswith("time:"):
+                    print(f"{'':17} {line}")
+            shutil.rmtree(tmp, ignore_errors=True)
+            Path(tmp).mkdir()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--pyshacl-max", type=int, default=150_000, help="largest copy pyshacl is run on")
     parser.add_argument("--no-real", action="store_true", help="skip the build of the real graph")
+    parser.add_argument("--synth", type=int, nargs="*", default=[], help="sizes of synthetic provinces to build")
+    parser.add_argument("--before", type=Path, help="a checkout of older code to build the provinces with too")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -146,7 +216,10 @@ def main() -> None:
         return
     if not args.no_real:
         real_build()
-    scaled(args.sizes, args.pyshacl_max)
+    if args.sizes:
+        scaled(args.sizes, args.pyshacl_max)
+    if args.synth:
+        synthetic(args.synth, args.before)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
-from typing import Mapping
+from typing import BinaryIO, Iterator, Mapping
 
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
@@ -15,14 +18,14 @@ from kg_build.corroborate import Reports, article_figures, compare, corroboratio
 from kg_build.errors import FactError
 from kg_build.manifest import make_manifest
 from kg_build.facts import Record, as_ints, check_references, read_csv, read_fact_files
-from kg_build.serialize import to_files
+from kg_build.serialize import Rows, default_of, nquads_chunks, sorted_named, trig_chunks, triple_chunks
 from kg_build.source import CATALOGUE, JOINING_DEFECTS, Article, Finding, confirm, detect, read_catalogue
 from kg_build.triples import (PLACE_COLUMNS, REFERENCE_FIGURES, Context, Quad, article_quads, bundle_quads,
                               place_columns, record_quads, reference_quads, reference_value_columns)
-from kg_build.validate import Violation, data_store, owl_problems, store_violations, undeclared_terms
+from kg_build.validate import Violation, chunk_reader, data_store, owl_problems, store_violations, undeclared_terms
 from kg_build.vocab import MINTED, PREFIXES, ZT_IRI, Vocabulary, load_vocabulary, minted
 
-__all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "quads_of",
+__all__ = ["Project", "BuildResult", "BuildError", "Audit", "build", "audit", "load_project", "quads_of", "iter_quads",
            "defect_finding", "check_nothing_lost", "derivation_closure", "located",
            "GRAPH_FILES"]
 
@@ -74,31 +77,65 @@ class Audit:
 
 @dataclass
 class BuildResult:
-    """A built dataset: its quads, the default graph's triples (every distinct triple), the two
-    files' texts, a summary and each article's defect audit; :attr:`graph` is the default graph as
-    an rdflib graph (made when first asked for: a build does not need it)."""
+    """A built dataset: its sorted rows of N-Triples terms (``rows``: the default graph, then every
+    named graph's quads), the files' header, a summary and each article's defect audit. The files
+    are written from the rows in chunks (:meth:`write`), never held whole; :attr:`trig` and
+    :attr:`nquads` are their texts, and :attr:`quads` (the quads in emission order, rdflib terms),
+    :attr:`triples` and :attr:`graph` (the default graph as an rdflib graph) are made again from
+    the project when first asked for: checks and tests use them, a build does not."""
 
-    quads: list[Quad]
-    triples: set[tuple]
-    trig: str
-    nquads: str
+    project: Project
+    rows: Rows
+    header: str
     summary: dict
     audits: dict[str, Audit]  # per article
+
+    @cached_property
+    def quads(self) -> list[Quad]:
+        """Every quad the records make, in emission order (:func:`quads_of`)."""
+        return quads_of(self.project)
+
+    @cached_property
+    def triples(self) -> set[tuple]:
+        """The default graph: every distinct triple, as rdflib terms."""
+        return {(s, p, o) for s, p, o, _ in self.quads}
 
     @cached_property
     def graph(self) -> Graph:
         """The default graph (every distinct triple) as an rdflib graph, for checks and tests."""
         return _rdflib_graph(self.triples)
 
-    def files(self) -> dict[str, bytes]:
-        """The graph files by name (``GRAPH_FILES``), as bytes to write."""
-        return dict(zip(GRAPH_FILES, (self.trig.encode("utf-8"), self.nquads.encode("utf-8"))))
+    def chunks(self, name: str) -> Iterator[str]:
+        """The text of the graph file ``name`` (one of ``GRAPH_FILES``), in chunks."""
+        if name == GRAPH_FILES[0]:
+            return trig_chunks(self.rows, self.header)
+        if name == GRAPH_FILES[1]:
+            return nquads_chunks(self.rows)
+        raise ValueError(f"{name!r} is not one of the graph files {GRAPH_FILES}")
 
-    def manifest(self) -> dict:
-        """The manifest of :meth:`files` (write it after them)."""
+    def write(self, name: str, out: BinaryIO) -> None:
+        """Write the graph file ``name`` into ``out`` as UTF-8, chunk by chunk."""
+        for chunk in self.chunks(name):
+            out.write(chunk.encode("utf-8"))
+
+    @property
+    def trig(self) -> str:
+        return "".join(self.chunks(GRAPH_FILES[0]))
+
+    @property
+    def nquads(self) -> str:
+        return "".join(self.chunks(GRAPH_FILES[1]))
+
+    def files(self) -> dict[str, bytes]:
+        """The graph files by name (``GRAPH_FILES``), as bytes to write (held whole: small graphs)."""
+        return {name: "".join(self.chunks(name)).encode("utf-8") for name in GRAPH_FILES}
+
+    def manifest(self, files: Mapping[str, bytes | Path] | None = None) -> dict:
+        """The manifest of the graph files: of ``files`` (name -> the bytes or the written file)
+        when given, else of :meth:`files`. Write it after them."""
         s = self.summary
-        return make_manifest(self.files(), s["triples"], records=s["records_per_file"], quads=s["quads"],
-                             graphs=s["graphs"])
+        return make_manifest(self.files() if files is None else files, s["triples"], records=s["records_per_file"],
+                             quads=s["quads"], graphs=s["graphs"])
 
 
 def read_turtle(root: Path, rel: str) -> Graph:
@@ -424,6 +461,11 @@ def _audit_one(article: Article, curated: list[Record]) -> Audit:
 def quads_of(project: Project) -> list[Quad]:
     """Every quad of the dataset's named graphs, in emission order (duplicates possible; the
     serialisers remove them): the articles, the curated records, the reference rows, the bundle."""
+    return list(iter_quads(project))
+
+
+def iter_quads(project: Project) -> Iterator[Quad]:
+    """:func:`quads_of`, one quad at a time."""
     defects = [r for r in project.records if r.section == "defects"]
     by_paragraph: dict[tuple[str, int], list[str]] = {}
     for rec in defects:
@@ -432,42 +474,63 @@ def quads_of(project: Project) -> list[Quad]:
     direct: dict[str, set[str]] = {}
     for rec in project.records:
         if "quote" in rec.data and rec.section != "defects":
-            direct[rec.id] = {d for n in rec.paragraphs for d in by_paragraph.get((rec["article"], n), ())}
+            ids = {d for n in rec.paragraphs for d in by_paragraph.get((rec["article"], n), ())}
+            if ids:  # most records rest on no defect: no empty set for each
+                direct[rec.id] = ids
     defects_of = {rid: set(ids) for rid, ids in direct.items()}
     for rid, inputs in derivation_closure(project.records).items():
         defects_of.setdefault(rid, set()).update(d for fid in inputs for d in direct.get(fid, ()))
     ctx = Context(project.vocab, project.articles, {r.id: r["article"] for r in defects},
                   {rid: sorted(ids) for rid, ids in defects_of.items() if ids},
                   {r.id: r["zh"] for r in project.records if r.section == "entities"})
-    quads: list[Quad] = []
     for article in project.articles.values():
-        quads.extend(article_quads(ctx, article))
+        yield from article_quads(ctx, article)
     for rec in project.records:
-        quads.extend(record_quads(ctx, rec))
+        yield from record_quads(ctx, rec)
     by_zh = {r["zh"]: r.id for r in project.records if r.section == "entities"}  # unique: load_project
-    quads.extend(reference_quads(ctx, REFERENCE_CSV, project.reference_rows, by_zh, REFERENCE_SOURCE))
+    yield from reference_quads(ctx, REFERENCE_CSV, project.reference_rows, by_zh, REFERENCE_SOURCE)
     if project.reports is not None:  # the article against other reports
-        quads.extend(report_quads(project.vocab, project.reports))
+        yield from report_quads(project.vocab, project.reports)
         verdicts = compare(article_figures(project.records), project.reports.figures)
-        quads.extend(corroboration_quads(project.vocab, verdicts, {
-            rid: [ctx.defect_iri(d) for d in ids] for rid, ids in ctx.defects_of.items()}))
-    quads.extend(bundle_quads())
-    return quads
+        yield from corroboration_quads(project.vocab, verdicts, {
+            rid: [ctx.defect_iri(d) for d in ids] for rid, ids in ctx.defects_of.items()})
+    yield from bundle_quads()
 
 
-def _summary(project: Project, quads: set[Quad], triples: set[tuple], audits: dict[str, Audit]) -> dict:
-    vocab = project.vocab
-    by_class = Counter(str(o)[len(ZT_IRI):] for s, p, o in triples
-                       if p == RDF.type and str(o).startswith(ZT_IRI))
+def _used_terms(named: list[tuple[str, str, str, str]]) -> set[tuple]:
+    """The predicates and classes the named rows use, as (None, p, None) and (None, rdf:type, class)
+    triples for :func:`kg_build.validate.undeclared_terms`."""
+    rdf_type = f"<{RDF.type}>"
+    predicates = {row[2] for row in named}
+    classes = {row[3] for row in named if row[2] == rdf_type and row[3][0] == "<"}
+    return {(None, URIRef(p[1:-1]), None) for p in predicates} | {(None, RDF.type, URIRef(o[1:-1])) for o in classes}
+
+
+def _summary(project: Project, rows: Rows, audits: dict[str, Audit]) -> dict:
+    """The build's summary, counted in one pass over the default graph's rows."""
+    zt = project.vocab.zt
+    default, named = rows
+    rdf_type, status_p, verdict_p = f"<{RDF.type}>", f"<{zt.status}>", f"<{zt.verdict}>"
+    corroboration, zt_iri = f"<{zt.Corroboration}>", f"<{ZT_IRI}"
+    by_type: Counter[str] = Counter()
+    status: Counter[str] = Counter()
+    verdict_rows: list[tuple[str, str]] = []
+    for s, p, o in default:
+        if p == rdf_type:
+            by_type[o] += 1
+        elif p == status_p:
+            status[o[len(zt_iri):-1]] += 1
+        elif p == verdict_p:
+            verdict_rows.append((s, o))
+    corroborations = {s for s, p, o in default if p == rdf_type and o == corroboration} if verdict_rows else set()
+    code = {f"<{iri}>": c for c, iri in project.vocab.codes.get("Verdict", {}).items()}
+    verdicts = Counter(code[o] for s, o in verdict_rows if s in corroborations)
+    by_class = {o[len(zt_iri):-1]: n for o, n in by_type.items() if o.startswith(zt_iri)}
     records = Counter(r.section for r in project.records)
-    status = Counter(str(o)[len(ZT_IRI):] for s, p, o in triples if p == vocab.zt.status)
-    code = {str(iri): c for c, iri in vocab.codes.get("Verdict", {}).items()}
-    corroborations = {s for s, p, o in triples if p == RDF.type and o == vocab.zt.Corroboration}
-    verdicts = Counter(code[str(o)] for s, p, o in triples if p == vocab.zt.verdict and s in corroborations)
     return {
-        "triples": len(triples),
-        "quads": len(quads),
-        "graphs": len({q[3] for q in quads}),
+        "triples": len(default),
+        "quads": len(named),
+        "graphs": sum(1 for _ in groupby(named, key=itemgetter(0))),
         "entities_per_class": dict(sorted(by_class.items())),
         "records": dict(sorted(records.items())),
         "records_per_file": dict(project.counts),
@@ -481,61 +544,81 @@ def _summary(project: Project, quads: set[Quad], triples: set[tuple], audits: di
     }
 
 
+class _Stages:
+    """Seconds (wall clock) per stage of a build, into ``timings`` when one is given."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
 def build(root: Path, *, shacl: bool = True, previous: Mapping[str, int] | None = None,
-          previous_from: str = "the previous manifest") -> BuildResult:
+          previous_from: str = "the previous manifest", timings: dict[str, float] | None = None) -> BuildResult:
     """Build the graph from the project at ``root``: check, emit, validate, serialise.
 
     ``previous`` is the per-file record counts of the previous build (read from ``previous_from``):
     see :func:`check_nothing_lost`. Raises FactError on bad input and BuildError when the graph
-    fails validation.
+    fails validation. ``timings``, when given, gets the seconds each stage took (for benchmarks).
     """
+    stages = _Stages(timings)
     project = load_project(root)
     if previous:
         check_nothing_lost(previous, project.counts, previous_from)
     shapes = read_turtle(root, SHAPES) if shacl else None  # before the work: a missing file fails at once
+    stages.done("read and check the facts")
     try:
-        quads = quads_of(project)
+        named = sorted_named(iter_quads(project))  # streamed: no list of the records' quads
     except (AttributeError, KeyError) as exc:  # the closed namespace: a term the ontology lacks
         if "not in namespace" not in str(exc):
             raise
         raise FactError(ONTOLOGY, None, f"the ontology lacks a term the build emits ({str(exc).strip(chr(34))})",
                         "restore the term in ontology/zhaotong.ttl (git checkout -- ontology/)") from None
-    distinct = set(quads)
-    triples = {(s, p, o) for s, p, o, _ in distinct}  # the default graph: every triple once
-    problems = undeclared_terms(triples, project.vocab)
+    problems = undeclared_terms(_used_terms(named), project.vocab)
     if problems:
         raise BuildError("closed vocabulary", problems)
+    stages.done("emit and sort the quads")
+    if shapes is not None:  # before the default graph's rows are made: the store is the larger
+        _validate(project, shapes, named, stages)
+    rows = default_of(named), named
     audits = audit(project)
-    summary = _summary(project, distinct, triples, audits)
+    summary = _summary(project, rows, audits)
     articles = "\n".join(f"Article: {a.path} (sha256 {a.sha256})" for a in project.articles.values())
-    header = HEADER.format(articles=articles, facts=len(project.records), triples=len(triples),
+    header = HEADER.format(articles=articles, facts=len(project.records), triples=summary["triples"],
                            quads=summary["quads"], graphs=summary["graphs"])
-    trig, nquads, default = to_files(distinct, header)
-    if shapes is not None:
-        _validate(project, shapes, default, distinct, triples)
-    return BuildResult(quads, triples, trig, nquads, summary, audits)
+    stages.done("default graph, audit, summary")
+    return BuildResult(project, rows, header, summary, audits)
 
 
-def _validate(project: Project, shapes: Graph, default: str, quads: set[Quad], triples: set[tuple]) -> None:
+def _validate(project: Project, shapes: Graph, named: list[tuple[str, str, str, str]], stages: _Stages) -> None:
     """SHACL, then (when it passes) the OWL checks, as SPARQL on a pyoxigraph store of the default
-    graph (``default``, N-Triples) and the ontology. Raises BuildError with each violation at its
-    record."""
-    store = data_store(default.encode("utf-8"), (project.root / ONTOLOGY).read_bytes())
+    graph (every named row's triple, streamed as N-Triples: the store drops repeats) and the
+    ontology. Raises BuildError with each violation at its record."""
+    store = data_store(chunk_reader(triple_chunks(named)), (project.root / ONTOLOGY).read_bytes())
+    stages.done("validation: load the store")
     try:
         violations = store_violations(store, shapes)
     except ValueError as exc:
         raise FactError(SHAPES, None, str(exc), "restore the shapes from git (or use only what "
                         "kg_build.shacl supports)") from None
+    stages.done("validation: SHACL")
     if not violations:
         try:
             violations = owl_problems(store, project.vocab.graph)
         except ValueError as exc:
             raise FactError(ONTOLOGY, None, str(exc), "restore the ontology from git (or extend the checks)") from None
         what = "OWL consistency"
+        stages.done("validation: OWL")
     else:
         what = "SHACL validation"
     if violations:
-        graph, graphs_of = _rdflib_graph(triples), _graphs_by_triple(quads)
+        del store
+        quads = set(quads_of(project))  # made again as rdflib terms, only to say where each problem comes from
+        graph, graphs_of = _rdflib_graph({(s, p, o) for s, p, o, _ in quads}), _graphs_by_triple(quads)
         raise BuildError(what, [str(located(v, graph, graphs_of, project)) for v in violations])
 
 

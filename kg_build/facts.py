@@ -24,6 +24,7 @@ kg_build.errors.FactError: facts/x.yaml:3: unknown field 'colour' in a record of
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -140,7 +141,7 @@ def as_ints(value: int | list[int] | None) -> list[int]:
     return [] if value is None else [value] if isinstance(value, int) else list(value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One curated record, with where it was written."""
 
@@ -199,6 +200,8 @@ def _plain(node: yaml.Node, path: str, loader: yaml.CSafeLoader) -> Any:
     value = _nfc(loader.construct_object(node, deep=True))
     if isinstance(value, str):
         _check_text(path, node.start_mark.line + 1, value)
+        if len(value) <= 64:  # codes, classes and ids recur in many records: one string each
+            value = sys.intern(value)
     return value
 
 
@@ -396,7 +399,7 @@ def _record(path: str, section: str, node: yaml.Node, loader: yaml.CSafeLoader,
         if not isinstance(key_node, yaml.ScalarNode):
             raise FactError(path, key_line, f"a field name in a record of {section!r} must be a plain word",
                             "use only: " + ", ".join(sorted(schema)))
-        key = key_node.value
+        key = sys.intern(key_node.value)  # one string per field name, not one per record
         if key not in schema:
             raise FactError(path, key_line, f"unknown field {key!r} in a record of {section!r}",
                             "use only: " + ", ".join(sorted(schema)))

@@ -7,10 +7,11 @@ passes). SHACL runs as SPARQL on a pyoxigraph store (``kg_build.shacl``); pyshac
 
 from __future__ import annotations
 
+import io
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, BinaryIO, Iterable, NamedTuple
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -22,7 +23,7 @@ from kg_build import shacl
 from kg_build.vocab import Vocabulary
 
 __all__ = ["undeclared_terms", "shacl_problems", "shacl_violations", "store_violations", "pyshacl_violations",
-           "Violation", "data_store", "rdflib_term", "owl_problems", "owl_rl_problems", "hermit_problems"]
+           "Violation", "chunk_reader", "data_store", "rdflib_term", "owl_problems", "owl_rl_problems", "hermit_problems"]
 
 BUILTIN = {RDF.type, RDFS.label, RDFS.comment, RDF.Statement, RDF.subject, RDF.predicate, RDF.object}
 
@@ -63,13 +64,41 @@ def rdflib_term(term: Any) -> Any:
     return term
 
 
-def data_store(data: Graph | bytes, ontology: Graph | bytes) -> ox.Store:
+def chunk_reader(chunks: Iterable[str]) -> BinaryIO:
+    """A readable binary file over chunks of text (encoded as UTF-8 as they are read), so that a
+    store can load a graph that is never held whole."""
+    return io.BufferedReader(_ChunkReader(chunks), 1 << 20)
+
+
+class _ChunkReader(io.RawIOBase):
+
+    def __init__(self, chunks: Iterable[str]):
+        self._chunks = iter(chunks)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(chunk.encode("utf-8"))
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]  # a view: nothing copied
+        return n
+
+
+def data_store(data: Graph | bytes | BinaryIO, ontology: Graph | bytes) -> ox.Store:
     """A pyoxigraph store whose default graph holds the data and the ontology (each an rdflib graph,
-    or N-Triples / Turtle bytes), as the SHACL and OWL checks read them."""
+    or N-Triples / Turtle bytes; the data may also be a readable binary file of N-Triples), as the
+    SHACL and OWL checks read them. Loaded in bulk (no transaction: the store is new and ours)."""
     store = ox.Store()
     for graph, fmt in ((data, ox.RdfFormat.N_TRIPLES), (ontology, ox.RdfFormat.TURTLE)):
         text = graph.serialize(format="nt", encoding="utf-8") if isinstance(graph, Graph) else graph
-        store.load(text, ox.RdfFormat.N_TRIPLES if isinstance(graph, Graph) else fmt)
+        store.bulk_load(text, ox.RdfFormat.N_TRIPLES if isinstance(graph, Graph) else fmt)
     return store
 
 

@@ -41,6 +41,16 @@ DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Annotat
                 OWL.NamedIndividual, RDF.Property, RDFS.Class)
 
 
+class _Closed(ClosedNamespace):
+    """rdflib's closed namespace with each term also an attribute of its own, so that ``zt.status``
+    is a plain attribute lookup (the build makes millions); a term not declared still raises."""
+
+    def __new__(cls, uri: str, terms: list[str]):
+        rt = super().__new__(cls, uri, terms)
+        rt.__dict__.update({t: rt.term(t) for t in terms if t.isidentifier() and not hasattr(cls, t)})
+        return rt
+
+
 @dataclass
 class Vocabulary:
     """What the ontology declares, read once."""
@@ -122,7 +132,7 @@ def load_vocabulary(source: Path | Graph) -> Vocabulary:
     g = source if isinstance(source, Graph) else Graph().parse(source, format="turtle")
     declared = {s for t in DECLARATIONS for s in g.subjects(RDF.type, t) if isinstance(s, URIRef)}
     zt_terms = sorted(str(s)[len(ZT_IRI):] for s in declared if str(s).startswith(ZT_IRI))
-    zt = ClosedNamespace(ZT_IRI, zt_terms)
+    zt = _Closed(ZT_IRI, zt_terms)
     classes = {str(c)[len(ZT_IRI):]: c for c in g.subjects(RDF.type, OWL.Class)
                if isinstance(c, URIRef) and str(c).startswith(ZT_IRI)}
     properties = {str(p)[len(ZT_IRI):]: p for t in (OWL.ObjectProperty, OWL.DatatypeProperty)

@@ -202,3 +202,31 @@ def test_build_finds_the_project_from_the_working_directory(scratch_project, tmp
     done = zkg("build", "--out", str(tmp_path / "out"), "--no-shacl", cwd=scratch_project / "facts")
     assert done.returncode == 0, done.stderr
     assert "fact/bureau-of-zhaotong-test>" in (tmp_path / "out" / "zhaotong.nq").read_text(encoding="utf-8")
+
+
+def test_the_cli_streams_the_same_files_and_reports_its_stages(built, project_root, tmp_path, zkg):
+    """``zkg build`` writes the files chunk by chunk into their temporary files: the bytes and the
+    manifest are those of the build in memory; ``--timings`` names every stage on stderr."""
+    from kg_build.manifest import MANIFEST, manifest_text
+
+    done = zkg("build", "--out", str(tmp_path), "--timings", cwd=project_root)
+    assert done.returncode == 0, done.stderr
+    for name, data in built.files().items():
+        assert (tmp_path / name).read_bytes() == data, name
+    assert (tmp_path / MANIFEST).read_text(encoding="utf-8") == manifest_text(built.manifest())
+    stages = [line.split(" s  ", 1)[1] for line in done.stderr.splitlines() if line.startswith("time:")]
+    assert stages[0] == "read and check the facts" and "validation: SHACL" in stages
+    assert stages[-1] == "load the persistent store"
+
+
+def test_the_validation_store_loads_a_graph_streamed_in_chunks():
+    """The default graph goes into the validation store from chunks of N-Triples text (never one
+    whole text): the store gets every triple once, as from the whole text."""
+    from kg_build.validate import chunk_reader, data_store
+
+    lines = [f'<urn:s:{i % 50}> <urn:p> "甲{i % 70}" .\n' for i in range(3000)]  # 350 distinct
+    chunks = ["".join(lines[i:i + 7]) for i in range(0, len(lines), 7)]
+    whole = data_store("".join(lines).encode("utf-8"), b"")
+    streamed = data_store(chunk_reader(chunks), b"")
+    assert len(streamed) == len(whole) == len(set(lines)) == 350
+    assert set(streamed) == set(whole)

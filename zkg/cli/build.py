@@ -8,7 +8,10 @@ import fcntl
 import os
 import re
 import tempfile
+import time
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO, Callable, Mapping
 
 import click
 
@@ -66,9 +69,15 @@ def check_out(out: Path, names) -> None:
             raise WriteError(f"{target} is not a regular file; nothing was replaced (remove or rename it)")
 
 
-def write_atomically(files: dict[str, bytes], out: Path) -> None:
+#: Writes one file's bytes into the open temporary file, given the temporary files written before it
+#: (name -> path): a big file is streamed, and a manifest can be made from the files it lists.
+Writer = Callable[[BinaryIO, Mapping[str, Path]], object]
+
+
+def write_atomically(files: Mapping[str, bytes | Writer], out: Path) -> None:
     """Write every file to a temporary name in ``out``, then rename them all in order: never
-    half-written. Put the manifest last: until it is renamed, readers refuse the new files.
+    half-written. Put the manifest last: until it is renamed, readers refuse the new files. A file
+    is its bytes or a :data:`Writer` that streams them.
 
     Before anything is replaced, every target is checked (``out`` is a folder we can write to, no
     target is a folder), and every temporary file is written in full (a full disk stops the build
@@ -106,7 +115,10 @@ def write_atomically(files: dict[str, bytes], out: Path) -> None:
                 temps.append((name, Path(tmp_name)))
                 with os.fdopen(fd, "wb") as fh:
                     os.fchmod(fh.fileno(), 0o666 & ~umask)
-                    fh.write(data)
+                    if isinstance(data, bytes):
+                        fh.write(data)
+                    else:
+                        data(fh, dict(temps[:-1]))
                     fh.flush()
                     os.fsync(fh.fileno())
         except OSError as exc:
@@ -159,6 +171,20 @@ def _fail_on_bad_input(fn):
     return run
 
 
+def _build_into(root: Path, out: Path, no_shacl: bool, timings: dict[str, float]) -> dict:
+    """Build the project at ``root`` and write its graph files and manifest into ``out``, each
+    streamed into its temporary file; the build's summary. The dataset is let go on return (before
+    the store is loaded from the files). ``timings`` gets the seconds of each stage."""
+    result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST),
+                   timings=timings)
+    start = time.perf_counter()
+    graph_files: dict[str, Writer] = {name: partial(lambda n, fh, _: result.write(n, fh), name) for name in GRAPH_FILES}
+    write_atomically({**graph_files, MANIFEST: lambda fh, written: fh.write(
+        manifest_text(result.manifest(dict(written))).encode("utf-8"))}, out)
+    timings["write the files and manifest"] = time.perf_counter() - start
+    return result.summary
+
+
 def _write_store(out: Path) -> None:
     """Load the new graph files into the persistent store beside them (``zkg load``), which every
     command opens; a store that cannot be written is a warning (commands then load in memory)."""
@@ -183,9 +209,10 @@ def _write_store(out: Path) -> None:
 @click.option("--schema", "schema_only", is_flag=True,
               help="Only write the JSON Schemas of the fact files (facts/schema.json) and of the sources "
                    "catalogue (sources/catalogue.schema.json), generated from the loader's schema and the ontology.")
+@click.option("--timings", "show_timings", is_flag=True, help="Print the seconds each stage took, on stderr.")
 @root_option
 @_fail_on_bad_input
-def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Path | None) -> None:
+def build_command(out: Path | None, no_shacl: bool, schema_only: bool, show_timings: bool, root: Path | None) -> None:
     """Build the knowledge graph from the article and the curated facts.
 
     Checks every fact (schema, references, the article's words), emits the triples, validates them
@@ -197,6 +224,7 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
         zkg build                 # writes graph/zhaotong.trig, graph/zhaotong.nq and graph/.store
         zkg build --out /tmp/g    # the same files, elsewhere
         zkg build --schema        # regenerate facts/schema.json for editors
+        zkg build --timings       # and say how long each stage took
     """
     root = root or project_root()
     if schema_only:
@@ -207,12 +235,16 @@ def build_command(out: Path | None, no_shacl: bool, schema_only: bool, root: Pat
         return
     out = out or root / "graph"
     check_out(out, (*GRAPH_FILES, MANIFEST))
-    result = build(root, shacl=not no_shacl, previous=previous_records(out), previous_from=str(out / MANIFEST))
-    s = result.summary
-    write_atomically({**result.files(), MANIFEST: manifest_text(result.manifest()).encode("utf-8")}, out)
+    timings: dict[str, float] = {}
+    s = _build_into(root, out, no_shacl, timings)
     click.echo(f"wrote {out / GRAPH_FILES[0]} and {out / GRAPH_FILES[1]}: {s['triples']} triples; "
                f"{s['quads']} quads in {s['graphs']} named graphs (one per record and article, and the provenance)")
+    start = time.perf_counter()
     _write_store(out)
+    timings["load the persistent store"] = time.perf_counter() - start
+    if show_timings:
+        for stage, seconds in timings.items():
+            click.echo(f"time: {seconds:8.2f} s  {stage}", err=True)
     click.echo("records:  " + ", ".join(f"{k} {v}" for k, v in s["records"].items()))
     click.echo("per file: " + ", ".join(f"{k} {v}" for k, v in s["records_per_file"].items()))
     click.echo("facts:    " + ", ".join(f"{k} {v}" for k, v in s["facts_by_status"].items()))
