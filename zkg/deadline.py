@@ -15,7 +15,6 @@ query can land in the next.
 
 from __future__ import annotations
 
-import ctypes
 import queue
 import threading
 import time
@@ -69,6 +68,8 @@ class Job:
         threading.Thread(target=self._keep_interrupting, name="zkg-stop", daemon=True).start()
 
     def _keep_interrupting(self, tries: int = 50, pause: float = 0.1) -> None:
+        import ctypes  # only here: a command that is never stopped does not import it
+
         for _ in range(tries):
             with self.lock:
                 thread = self.thread
