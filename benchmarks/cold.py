@@ -72,9 +72,9 @@ print(statistics.median(times))
 """
 
 
-def run(argv: list[str], cwd: Path = ROOT) -> tuple[float, int]:
-    """Run ``argv`` to its end in ``cwd`` (whose package ``-m zkg`` imports first); wall seconds and
-    the process's peak RSS in MB (from wait4)."""
+def run(argv: list[str], cwd: Path = ROOT) -> tuple[float, int, float]:
+    """Run ``argv`` to its end in ``cwd`` (whose package ``-m zkg`` imports first); wall seconds,
+    the process's peak RSS in MB and its CPU seconds, user + system (from wait4)."""
     env = {**os.environ, "PYTHONPATH": str(cwd)}
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -85,33 +85,47 @@ def run(argv: list[str], cwd: Path = ROOT) -> tuple[float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(argv)}\n{err[-800:]}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(commands: dict[str, list[str]], runs: int, where: dict[str, Path] | None = None
             ) -> dict[str, tuple[float, int]]:
     """Median wall time and peak memory of each command, run interleaved ``runs`` times after one
-    warm-up each; ``where`` gives a command another folder to run in (another checkout)."""
+    warm-up each; ``where`` gives a command another folder to run in (another checkout). The
+    median CPU seconds of each go into ``CPU`` (on a loaded machine the steadier figure)."""
     where = where or {}
     walls: dict[str, list[float]] = {k: [] for k in commands}
+    cpus: dict[str, list[float]] = {k: [] for k in commands}
     peaks = {k: 0 for k in commands}
     for k, argv in commands.items():
         run(argv, where.get(k, ROOT))  # warm the page cache and the store the command opens
     for _ in range(runs):
         for k, argv in commands.items():
-            wall, peak = run(argv, where.get(k, ROOT))
+            wall, peak, cpu = run(argv, where.get(k, ROOT))
             walls[k].append(wall)
+            cpus[k].append(cpu)
             peaks[k] = max(peaks[k], peak)
+    CPU.update({k: statistics.median(v) for k, v in cpus.items()})
     return {k: (statistics.median(v), peaks[k]) for k, v in walls.items()}
+
+
+#: Median CPU seconds of the commands :func:`measure` ran last, by key.
+CPU: dict[str, float] = {}
+
+
+def cpu_ratio(key: str, anchor: str) -> str:
+    """`` (cpu 1.23x)``: the CPU-time ratio of two commands of the last :func:`measure`."""
+    return f" (cpu {CPU[key] / CPU[anchor]:.2f}x)" if CPU.get(anchor) else ""
 
 
 def table(title: str, rows: list[tuple[str, float, int, str, str]]) -> str:
     """``rows``: (what, seconds, MB, ratio, target)."""
     width = max(len(r[0]) for r in rows)
-    lines = [f"\n{title}", f"| {'':{width}} | {'median':>8} | {'peak':>7} | {'ratio':>25} | target |",
-             f"| {'-' * width} | {'-' * 8} | {'-' * 7} | {'-' * 25} | --- |"]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [f"\n{title} (load average {load})", f"| {'':{width}} | {'median':>8} | {'peak':>7} | {'ratio':>38} | target |",
+             f"| {'-' * width} | {'-' * 8} | {'-' * 7} | {'-' * 38} | --- |"]
     for what, wall, mb, ratio, target in rows:
-        lines.append(f"| {what:{width}} | {wall * 1000:6.0f}ms | {mb:5d}MB | {ratio:>25} | {target} |")
+        lines.append(f"| {what:{width}} | {wall * 1000:6.0f}ms | {mb:5d}MB | {ratio:>38} | {target} |")
     return "\n".join(lines)
 
 
@@ -166,16 +180,18 @@ def main(argv: list[str] | None = None) -> int:
     imp, raw = real["import"][0], real["raw"][0]
     print(table(f"The real graph ({graph}), {args.runs} interleaved runs", [
         ('python -c "import pyoxigraph"', *real["import"], "1.00x (anchor)", ""),
-        ("zkg query alliance-members", *real["one"], f"{real['one'][0] / imp:.2f}x import", "<= 3x import"),
+        ("zkg query alliance-members", *real["one"], f"{real['one'][0] / imp:.2f}x import" + cpu_ratio("one", "import"),
+         "<= 3x import"),
         (f"raw pyoxigraph: load + {len(names)} questions", *real["raw"], "1.00x (anchor)", ""),
-        (f"zkg query --all -f json ({len(names)})", *real["all"], f"{real['all'][0] / raw:.2f}x raw", ""),
+        (f"zkg query --all -f json ({len(names)})", *real["all"], f"{real['all'][0] / raw:.2f}x raw" + cpu_ratio("all", "raw"),
+         ""),
     ]))
     if args.big:
         with tempfile.TemporaryDirectory(prefix="zkg-cold-") as tmp:
             big = big_copy(graph / "zhaotong.nq", ontology, args.big, Path(tmp))
             with (big / "zhaotong.nq").open("rb") as fh:
                 size = sum(1 for _ in fh)
-            load_wall, load_peak = run([*zkg, "load", "--graph-dir", str(big)])
+            load_wall, load_peak, _ = run([*zkg, "load", "--graph-dir", str(big)])
             own = float(subprocess.run([py, "-c", QUERY_TIME, str(big), str(queries), "alliance-members"], cwd=ROOT,
                                        capture_output=True, text=True, check=True).stdout)
             commands = {
@@ -199,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
             if args.before:
                 rows.append((f"{args.before}: zkg query alliance-members", *got["before"],
-                             f"{got['before'][0] / imp:.2f}x import", "the code before"))
+                             f"{got['before'][0] / imp:.2f}x import" + cpu_ratio("before", "import"), "the code before"))
             rows.append(("zkg load (once per new graph)", load_wall, load_peak,
                          f"{load_wall / got['raw'][0]:.2f}x raw load + query", ""))
             print(table(f"A copy of {size} statements with distinct IRIs, {args.runs} interleaved runs", rows))

@@ -1,15 +1,17 @@
 """From one page to a province (issue 12): build and measure a synthetic province at several sizes,
 each measure beside its floor measured in the same run on the same data.
 
-    python3 benchmarks/scale.py --sizes 10k,100k,1M,10M --out bench-out [--runs 1] [--rdflib-cap 60]
+    python3 benchmarks/scale.py --sizes 10k,100k,1M,10M --out bench-out [--runs 1] [--rdflib-cap 60] [--rdflib-max 100k]
 
 For each size (triples, about; ``kg_build.synth`` turns it into schools): ``zkg synth``; ``zkg
 build --root`` (validation included) against the pyoxigraph floor (parse the built N-Quads, write
 them as N-Quads and TriG); a cold ``zkg query alliance-members`` against ``python -c "import
 pyoxigraph"``; every named question in one process (``zkg.api.open_graph``) against raw pyoxigraph
-on the same data, and on ``--engine rdflib`` (each question capped at ``--rdflib-cap`` seconds:
-``>cap``); the ``zkg network`` answers against raw pyoxigraph + networkx on the same edges; ``zkg
-viz``; ``zkg push`` to a fresh Oxigraph server against ``curl`` POST of the same file to another
+on the same store (the one zkg used: in memory for a small graph, the on-disk store read-only for a
+large one; beside it, when on disk, raw on disk against raw in memory), and on ``--engine rdflib``
+up to ``--rdflib-max`` triples (each question capped at ``--rdflib-cap`` seconds: ``>cap``; a capped
+question does not end the process, rdflib's worker is stopped; above the size: ``not run above
+N``); the ``zkg network`` answers against raw pyoxigraph + networkx on the same edges; ``zkg viz``; ``zkg push`` to a fresh Oxigraph server against ``curl`` POST of the same file to another
 fresh one, and ``oxigraph load``. Every step runs in a child process, timed by wall clock, its peak
 memory read from ``os.wait4``; a step that fails or passes ``--step-timeout`` is recorded so and the
 run goes on. Prints a table, writes ``DIR/scale.csv`` and ``DIR/scale.png`` (time against triples,
@@ -137,39 +139,64 @@ ox.serialize(quads, sys.argv[2] + ".trig", ox.RdfFormat.TRIG)
 """
 
 QUESTIONS = """
-import json, os, sys, time
+import json, os, sys, threading, time
 from zkg.api import open_graph
 from zkg.errors import QueryTimeout
+from zkg.persistent import STORE_DIR, read_current
 graph_dir, engine, cap, params = sys.argv[1], sys.argv[2], float(sys.argv[3]), json.loads(sys.argv[4])
 t, c = time.perf_counter(), time.process_time()
 g = open_graph(graph_dir, engine=engine, timeout=cap, queries=sys.argv[5])
-print(json.dumps({"name": "open", "seconds": time.perf_counter() - t, "cpu": time.process_time() - c}), flush=True)
+how = getattr(g.store, "how", "memory")
+current = read_current(graph_dir) if how in ("store", "rebuilt") else None
+where = os.path.join(graph_dir, STORE_DIR, current["db"]) if current else "memory"
+print(json.dumps({"name": "open", "seconds": time.perf_counter() - t, "cpu": time.process_time() - c,
+                  "store": where}), flush=True)
+
+
+def busy():
+    return [w for w in threading.enumerate() if w.name == "zkg-query"]
+
+
 for name in json.loads(sys.argv[6]):
     t, c = time.perf_counter(), time.process_time()
     try:
         rows = len(g.result(name, **params.get(name, {})).rows)
         print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "cpu": time.process_time() - c,
                           "rows": rows}), flush=True)
-    except QueryTimeout as exc:  # its worker thread cannot be stopped: end here, the parent starts afresh
+    except QueryTimeout as exc:
         print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "timeout": True,
                           "error": str(exc).splitlines()[0][:150]}), flush=True)
-        os._exit(3)
+        # rdflib's worker is stopped (it evaluates in Python): go on in this process, no reload.
+        # Oxigraph's runs on in Rust, keeping a core busy: end here, the parent starts afresh.
+        for _ in range(100):
+            if not busy():
+                break
+            time.sleep(0.1)
+        if busy():
+            os._exit(3)
     except Exception as exc:
         print(json.dumps({"name": name, "seconds": time.perf_counter() - t, "error": str(exc).splitlines()[0][:150]}), flush=True)
 """
 
+#: Raw pyoxigraph: the store zkg used (argv[4]: the on-disk store's folder, opened read-only as zkg
+#: opens it, or "memory": the graph file and the ontology bulk-loaded in memory), then every
+#: question with pyoxigraph's own substitutions.
 RAW_QUESTIONS = """
 import json, sys, time, pathlib
 import pyoxigraph as ox
-graph_dir, ontology, params, folder = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), pathlib.Path(sys.argv[4])
+graph_dir, ontology, params, folder, where = (sys.argv[1], sys.argv[2], json.loads(sys.argv[3]),
+                                              pathlib.Path(sys.argv[4]), sys.argv[5])
 t, c = time.perf_counter(), time.process_time()
-store = ox.Store()
-store.bulk_load(path=graph_dir + "/zhaotong.nq", format=ox.RdfFormat.N_QUADS)
-onto = ox.NamedNode("https://w3id.org/zhaotong-kg/ontology")
-store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE)
-store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE, to_graph=onto)
+if where == "memory":
+    store = ox.Store()
+    store.bulk_load(path=graph_dir + "/zhaotong.nq", format=ox.RdfFormat.N_QUADS)
+    onto = ox.NamedNode("https://w3id.org/zhaotong-kg/ontology")
+    store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE)
+    store.bulk_load(path=ontology, format=ox.RdfFormat.TURTLE, to_graph=onto)
+else:
+    store = ox.Store.read_only(where)
 print(json.dumps({"name": "open", "seconds": time.perf_counter() - t, "cpu": time.process_time() - c}), flush=True)
-for name in json.loads(sys.argv[5]):
+for name in json.loads(sys.argv[6]):
     text = (folder / (name + ".rq")).read_text(encoding="utf-8")
     subs = {ox.Variable(k): ox.NamedNode(v) for k, v in params.get(name, {}).items()}
     t, c = time.perf_counter(), time.process_time()
@@ -327,20 +354,26 @@ def measure_size(label: str, work: Path, table: Table, time_it: Timer, args) -> 
 
 
 def _questions(label: str, triples: int, project: Path, graph: Path, table: Table, args) -> None:
-    """Every named question in one process: zkg (oxigraph), raw pyoxigraph, zkg --engine rdflib."""
+    """Every named question in one process: zkg (``open_graph``, oxigraph), raw pyoxigraph on the
+    same store (the on-disk one read-only, or in memory: whichever zkg used), raw pyoxigraph in
+    memory when zkg used the on-disk store (what that store costs), and zkg --engine rdflib up to
+    ``--rdflib-max`` triples (above: "not run")."""
     queries = ROOT / "queries"
     names = sorted(q.stem for q in queries.glob("*.rq"))
     params = json.dumps(SYNTH_PARAMS)
     limit = args.step_timeout
-    runs = {}
-    for key, cmd, timeout in (
-            ("zkg", [PY, "-c", QUESTIONS, str(graph), "oxigraph", str(limit), params, str(queries)], limit),
-            ("raw", [PY, "-c", RAW_QUESTIONS, str(graph), str(project / "ontology" / "zhaotong.ttl"), params,
-                     str(queries)], limit),
-            ("rdflib", [PY, "-c", QUESTIONS, str(graph), "rdflib", str(args.rdflib_cap), params, str(queries)],
-             args.rdflib_cap * (len(names) + 2))):
-        runs[key] = _all_questions(cmd, names, project, timeout)
-    (zr, zkg), (rr, raw), (lr, rdf) = runs["zkg"], runs["raw"], runs["rdflib"]
+    ontology = str(project / "ontology" / "zhaotong.ttl")
+    zr, zkg = _all_questions([PY, "-c", QUESTIONS, str(graph), "oxigraph", str(limit), params, str(queries)], names,
+                             project, limit)
+    where = (zkg.get("open") or {}).get("store", "memory")
+    raw_cmd = [PY, "-c", RAW_QUESTIONS, str(graph), ontology, params, str(queries)]
+    rr, raw = _all_questions([*raw_cmd, where], names, project, limit)
+    mr, memory = (rr, raw) if where == "memory" else _all_questions([*raw_cmd, "memory"], names, project, limit)
+    rdflib_run = parse_size(label) <= parse_size(args.rdflib_max)
+    lr, rdf = (_all_questions([PY, "-c", QUESTIONS, str(graph), "rdflib", str(args.rdflib_cap), params, str(queries)],
+                              names, project, args.rdflib_cap * (len(names) + 2)) if rdflib_run
+               else (Run(float("nan"), float("nan"), f"not run above {args.rdflib_max}"), {}))
+    store = "in memory" if where == "memory" else "on-disk store"
 
     def one(d: dict | None, whole: Run, cap: float | None = None) -> Run:
         if d is None:
@@ -349,19 +382,25 @@ def _questions(label: str, triples: int, project: Path, graph: Path, table: Tabl
             return Run(d["seconds"], whole.peak_mib, f">{cap:g}s" if d.get("timeout") else "failed", note=d["error"])
         return Run(d["seconds"], whole.peak_mib, cpu=d.get("cpu", float("nan")))
 
-    table.add(label, triples, "open store: zkg.api.open_graph", one(zkg.get("open"), zr), "raw pyoxigraph bulk_load",
-              one(raw.get("open"), rr))
+    table.add(label, triples, "open store: zkg.api.open_graph", one(zkg.get("open"), zr),
+              f"raw pyoxigraph, same store ({store})", one(raw.get("open"), rr))
+    if where != "memory":
+        table.add(label, triples, "open store: raw pyoxigraph on disk", one(raw.get("open"), rr),
+                  "raw pyoxigraph bulk_load in memory", one(memory.get("open"), mr))
     table.add(label, triples, "open store: --engine rdflib", one(rdf.get("open"), lr, args.rdflib_cap),
-              "raw pyoxigraph bulk_load", one(raw.get("open"), rr))
+              "raw pyoxigraph bulk_load in memory", one(memory.get("open"), mr))
     for name in names:
         rows = (raw.get(name) or {}).get("rows")
         note = ("synthetic parameters " + json.dumps(SYNTH_PARAMS[name], ensure_ascii=False)) if name in SYNTH_PARAMS else ""
         if rows == 0:
             note = "; ".join(x for x in (note, "0 rows: the synthetic province has none") if x)
-        table.add(label, triples, f"question {name}", one(zkg.get(name), zr), "raw pyoxigraph", one(raw.get(name), rr),
-                  note=note)
+        table.add(label, triples, f"question {name}", one(zkg.get(name), zr), f"raw pyoxigraph, same store ({store})",
+                  one(raw.get(name), rr), note=note)
+        if where != "memory":
+            table.add(label, triples, f"question {name}: raw on disk", one(raw.get(name), rr),
+                      "raw pyoxigraph in memory", one(memory.get(name), mr))
         table.add(label, triples, f"question {name} --engine rdflib", one(rdf.get(name), lr, args.rdflib_cap),
-                  "raw pyoxigraph", one(raw.get(name), rr))
+                  "raw pyoxigraph in memory", one(memory.get(name), mr))
 
 
 def _all_questions(cmd: list[str], names: list[str], cwd: Path, timeout: float) -> tuple[Run, dict[str, dict]]:
@@ -426,9 +465,11 @@ def plot(table: Table, path: Path) -> None:
     series: dict[str, dict[int, float]] = {}
     for row in table.rows:
         measure = row["measure"]
-        if measure.startswith("question "):
+        if measure.startswith("question ") and measure.endswith(": raw on disk"):
+            measure, floor = "all questions: raw pyoxigraph on disk", "all questions: raw pyoxigraph in memory"
+        elif measure.startswith("question "):
             measure = "all questions answered --engine rdflib" if measure.endswith("rdflib") else "all questions"
-            floor = "all questions: raw pyoxigraph"
+            floor = "all questions: raw pyoxigraph, same store"
         else:
             floor = f"{measure}: {row['floor']}" if row["floor"] else ""
         n = int(row["triples"])
@@ -460,6 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("bench-scale"), help="folder for scale.csv and scale.png")
     ap.add_argument("--runs", type=int, default=1, help="runs of each step (best time, largest memory)")
     ap.add_argument("--rdflib-cap", type=float, default=60.0, help="seconds each question may take on rdflib")
+    ap.add_argument("--rdflib-max", default="100k",
+                    help="largest graph (triples) the rdflib engine is measured on; above it: 'not run above N' "
+                         "(rdflib needs hours and more than 8 GiB at 1M and 10M)")
     ap.add_argument("--step-timeout", type=float, default=7200.0, help="seconds any one step may take")
     ap.add_argument("--seed", type=int, default=0, help="seed of the synthetic province")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")

@@ -452,3 +452,28 @@ def test_push_never_replaces_a_graph_with_an_empty_or_damaged_one(tmp_path, zkg)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_workers_are_kept_but_never_after_a_job_that_could_be_stopped():
+    store = open_store(ROOT / "graph", timeout=30)
+    before = threading.active_count()
+    for _ in range(40):
+        assert store.select("ASK { ?s ?p ?o }").rows == [(True,)]
+    assert threading.active_count() - before <= 1  # one worker, reused
+    idle = [t for t in threading.enumerate() if t.name == "zkg-idle"]
+    assert idle and len(idle) <= 16
+    rdf = open_store(ROOT / "graph", engine="rdflib", timeout=30)
+    worker = {}
+
+    def which(cancelled):
+        from zkg.deadline import interruptible
+        interruptible()  # as rdflib's engine does: from now on a stop may be aimed at this thread
+        worker["thread"] = threading.current_thread()
+    from zkg.deadline import run_with_deadline
+    run_with_deadline(which, 30)
+    for _ in range(100):
+        if not worker["thread"].is_alive():
+            break
+        time.sleep(0.05)
+    assert not worker["thread"].is_alive()  # it ended instead of going back to the pool
+    assert rdf.select("ASK { ?s ?p ?o }").rows == [(True,)]

@@ -26,6 +26,7 @@ from zkg.errors import StoreError
 from zkg.loading import find_graph_file, find_ontology_file, load_oxigraph
 from zkg.persistent import STORE_DIR, read_current, refresh
 from zkg.store import OxigraphStore, open_store
+from zkg.values import LangString
 
 ROOT = Path(__file__).resolve().parents[1]
 ZTD = "https://w3id.org/zhaotong-kg/id/"
@@ -299,3 +300,15 @@ def test_the_cold_benchmark_runs_and_prints_its_ratios():
                           capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert done.returncode == 0, done.stderr
     assert "x import" in done.stdout and "x raw" in done.stdout and "import + query" in done.stdout, done.stdout
+
+
+def test_a_lasting_process_loads_a_small_graph_in_memory_and_a_large_one_from_the_store(graph, monkeypatch):
+    import zkg.store
+    from zkg.api import open_graph
+    store = open_store(graph, lasting=True)
+    assert store.how == "memory" and not (graph / STORE_DIR).exists()  # nothing written for it
+    assert open_graph(graph, queries={}).store.how == "memory"
+    assert open_graph(graph, queries={}, lasting=False).store.how == "rebuilt"
+    monkeypatch.setattr(zkg.store, "MEMORY_BYTES", (graph / "zhaotong.nq").stat().st_size - 1)
+    big = open_store(graph, lasting=True)
+    assert big.how == "store" and big.select(LABELS).rows == store.select(LABELS).rows == [(LangString("甲中学", "zh"),)]

@@ -222,3 +222,22 @@ def test_the_dataset_file_is_preferred_and_checked(dataset, tmp_path, make_tripl
     (tmp_path / "zhaotong.nq").write_bytes(nq[:-10])  # cut short
     done = zkg("query", "--graph-dir", str(tmp_path), "-e", "ASK {}")
     assert done.returncode == 1 and "zhaotong.nq does not match" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("value", ['} ; DROP ALL', 'x" } ; SERVICE <http://127.0.0.1:9/> { "', "a'b\"c{}\n\\",
+                                   "\\u0022 } DROP ALL { \\u0022", '"""', LangString("甲县", "zh-Hans"), 7,
+                                   Decimal("2.5"), 1.5e300, True, IRI(ZTD + "division/jia-county"),
+                                   TypedLiteral("2020", "http://www.w3.org/2001/XMLSchema#gYear")])
+def test_bound_text_passes_the_whole_guard(value):
+    """The block is checked alone; the whole rewritten text must pass the guard the same way."""
+    q = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    bound = inject_values(q, {"o": value})
+    again = prepare(bound)
+    assert (again.form, again.ordered) == ("SELECT", True) and again.variables == prepare(q).variables
+
+
+@pytest.mark.parametrize("text", ['"x" } ; DROP ALL ; SELECT * { "', '<a:b> <a:c>', '"x', 'VALUES', '"x"@en ?o'])
+def test_a_value_that_is_not_one_term_is_refused(text):
+    from zkg.binding import _one_term
+    with pytest.raises(ParameterError, match="not one RDF term"):
+        _one_term(text)

@@ -64,10 +64,13 @@ class Graph:
 
 def open_graph(graph_dir: str | Path = "graph", engine: str = "oxigraph", endpoint: str | None = None,
                queries: str | Path | Mapping[str, str] = "queries", timeout: float = 30.0,
-               data: str | None = None, ontology: str | Path | None | bool = True) -> Graph:
+               data: str | None = None, ontology: str | Path | None | bool = True,
+               lasting: bool = True) -> Graph:
     """Open the graph (embedded store from ``graph_dir``, with the ontology beside it, or
-    ``endpoint``) with the named questions. ``ontology`` as in :func:`zkg.store.open_store`."""
+    ``endpoint``) with the named questions. ``ontology`` and ``lasting`` as in
+    :func:`zkg.store.open_store`: a notebook asks many questions, so a small graph is loaded in
+    memory (``lasting=False``: the on-disk store, as a command opens it)."""
     texts = queries if isinstance(queries, Mapping) else read_queries(queries)
     store = open_store(graph_dir, engine=engine, endpoint=endpoint, timeout=timeout, data=data,
-                       ontology=ontology)
+                       ontology=ontology, lasting=lasting)
     return Graph(store, Catalogue.from_texts(texts))

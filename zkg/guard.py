@@ -37,7 +37,7 @@ from typing import Iterator
 
 from zkg.errors import QuerySyntaxError, ServiceRefused, UpdateRefused
 
-__all__ = ["Prepared", "Token", "prepare", "tokens", "variables"]
+__all__ = ["Prepared", "Token", "prepare", "tokens", "unescape", "variables"]
 
 #: Words that only occur in SPARQL updates.
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",

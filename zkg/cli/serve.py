@@ -72,7 +72,7 @@ def serve(port, host, graph_dir, endpoint, queries_dir, timeout):
             store = open_store(endpoint=endpoint, timeout=timeout)
         else:
             graph_file = find_graph_file(graph_dir or default_dir("graph"))
-            store = open_store(graph_file.parent, timeout=timeout)
+            store = open_store(graph_file.parent, timeout=timeout, lasting=True)
         explorer = Explorer(store, load_catalogue(queries_dir), shapes=_shapes(graph_file) if graph_file else "")
         run(graph_file, host=host, port=port, timeout=timeout, explorer=explorer, endpoint=endpoint,
             announce=lambda line: click.echo(line), note=lambda line: click.echo(line, err=True))
