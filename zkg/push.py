@@ -250,14 +250,25 @@ def _graph_batches(path: Path, extra: list) -> Iterator[tuple[Any, list]]:
         yield graph, batch
 
 
-def _server_counts(query_url: str, timeout: float) -> DatasetCounts:
-    """Triples of the server's default graph; quads and named graphs under :data:`OWN_GRAPHS`."""
+def _server_counts(query_url: str, timeout: float, expected: DatasetCounts) -> DatasetCounts:
+    """Triples of the server's default graph; quads and named graphs under :data:`OWN_GRAPHS`.
+
+    First the short way: the server lists its named graphs without reading their quads (``GRAPH ?g
+    { }``) and, when they are all ours, the quads are counted without testing each one's graph (at
+    500k quads on Oxigraph 0.5.13, 0.5 s against 1.8 s). Only a result equal to ``expected`` is taken
+    from it; any other (Virtuoso lists no graph that way) is counted again the long way, quad by quad."""
     server = open_store(endpoint=query_url, timeout=timeout)
     own = f'FILTER(STRSTARTS(STR(?g), "{OWN_GRAPHS}"))'
-    triples = server.triple_count()
+    triples = int(server.triple_count())
+    graphs, every = (int(server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ }} {f} }}").rows[0][0])
+                     for f in (own, ""))
+    if graphs == every == expected.graphs and triples == expected.triples:
+        (quads,), = server.select("SELECT (COUNT(*) AS ?q) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        if int(quads) == expected.quads:
+            return expected
     quads, graphs = server.select(
         f"SELECT (COUNT(*) AS ?q) (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {own} }}").rows[0]
-    return DatasetCounts(int(triples), int(quads), int(graphs))
+    return DatasetCounts(triples, int(quads), int(graphs))
 
 
 #: Asked first: whether the server holds anything at all (any graph).
@@ -376,7 +387,7 @@ def push_graph(graph_dir: str | Path, endpoint: str, query_endpoint: str | None 
             raise PushError("--default-graph needs --per-graph: a dataset PUT keeps the default graph as it is")
         url, status, method = _push_whole(sender, path, extra, query_url)
     seconds = time.monotonic() - sender.start
-    found = _server_counts(query_url, max(timeout - seconds, 60.0))
+    found = _server_counts(query_url, max(timeout - seconds, 60.0), expected)
     if found != expected:
         raise PushError(
             f"the server holds {found.triples} triples in its default graph, {found.quads} quads in "
