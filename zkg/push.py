@@ -104,12 +104,14 @@ def default_timeout(size: int) -> float:
     return 60.0 + round(size / 1e5)
 
 
+def _with(url: str, param: str) -> str:
+    """``url`` with one more query parameter ``param`` (``name=value`` or ``name``)."""
+    return f"{url}{'&' if '?' in url else '?'}{param}"
+
+
 def graph_store_url(endpoint: str, graph: str | None) -> str:
     """The Graph Store Protocol URL of the default graph or of the named graph ``graph``."""
-    sep = "&" if "?" in endpoint else "?"
-    if graph is None:
-        return f"{endpoint}{sep}default"
-    return f"{endpoint}{sep}graph={urllib.parse.quote(graph, safe='')}"
+    return _with(endpoint, "default" if graph is None else f"graph={urllib.parse.quote(graph, safe='')}")
 
 
 def query_url_for(endpoint: str, default_graph: str | None = None) -> str:
@@ -125,7 +127,7 @@ def query_url_for(endpoint: str, default_graph: str | None = None) -> str:
         base = endpoint
     if default_graph is None:
         return base
-    return f"{base}{'&' if '?' in base else '?'}default-graph-uri={urllib.parse.quote(default_graph, safe='')}"
+    return _with(base, f"default-graph-uri={urllib.parse.quote(default_graph, safe='')}")
 
 
 class _Sender:
@@ -281,8 +283,7 @@ ATOMIC_BULK = (0, 5, 1)
 def _probe(query_url: str, timeout: float) -> tuple[bool, str]:
     """Whether the server says it holds nothing (:data:`EMPTY`; any doubt: False), and what it calls
     itself (its ``Server`` header, e.g. ``Oxigraph/0.5.13``)."""
-    url = f"{query_url}{'&' if '?' in query_url else '?'}query={urllib.parse.quote(EMPTY)}"
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json",
+    request = urllib.request.Request(_with(query_url, f"query={urllib.parse.quote(EMPTY)}"), headers={"Accept": "application/sparql-results+json",
                                                    "User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
@@ -318,7 +319,7 @@ def _push_whole(sender: _Sender, path: Path, extra: list, query_url: str) -> tup
     empty, server = _probe(query_url, min(sender._left(), 30.0))  # only a server that says it is empty gets a POST
     method, url = ("POST" if empty else "PUT"), sender.endpoint
     if empty and _bulk_loads_atomically(server):
-        method, url = "POST (bulk)", f"{url}{'&' if '?' in url else '?'}no_transaction"
+        method, url = "POST (bulk)", _with(url, "no_transaction")
     status = sender.send(method.split()[0], url, _file_chunks(path, tail), size, "application/n-quads")
     return sender.endpoint, status, method
 
