@@ -55,6 +55,7 @@ def test_every_measure_is_there_with_its_floor(rows):
         row = by_measure[measure][0]
         assert row["floor"] and float(row["floor_seconds"]) > 0 and float(row["ratio"]) > 0, row
     assert {r["floor"] for r in by_measure["zkg push (to oxigraph serve)"]} == {"curl POST of the same nq",
+                                                                                 "curl POST ?no_transaction",
                                                                                  "oxigraph load"}
     for q in questions:  # rdflib: answered, or over its cap, and said so
         row = by_measure[f"question {q} --engine rdflib"][0]
