@@ -72,7 +72,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import networkx as nx
 
@@ -87,6 +87,8 @@ __all__ = [
     "project",
     "load_network",
     "network_store",
+    "VIEW_EDGES",
+    "edges_for",
     "view",
     "undirected",
     "kinds",
@@ -153,7 +155,21 @@ def load_network(graph_dir: str | Path = "graph", ontology: str | Path | None = 
     Raises :class:`zkg.errors.StoreError` when there is no graph or a file cannot be read.
     ``ontology=None`` projects the data alone (which then has no kinds: an empty network).
     """
-    return project(network_store(graph_dir, ontology).store)
+    return project(network_store(graph_dir, ontology).store, union=False)  # its default graph holds every triple
+
+
+#: The edges each view reads besides those a question asks for (:func:`edges_for`): the school network
+#: keeps the places schools are ``located-in``; the alliances view is made of leads, member-of, covers.
+VIEW_EDGES: dict[str, frozenset[str]] = {
+    "school-network": frozenset({"located-in"}),
+    "alliances": frozenset({"leads", "member-of", "covers"}),
+}
+
+
+def edges_for(view_name: str, edges: Iterable[str] | None) -> frozenset[str] | None:
+    """The edges to project (``project(..., edges=)``) for a question that reads ``edges`` (None:
+    all of them) in the view ``view_name``: the same answer as on the whole projection."""
+    return None if edges is None else frozenset(edges) | VIEW_EDGES.get(view_name, frozenset())
 
 
 def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:

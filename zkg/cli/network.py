@@ -39,29 +39,31 @@ def _open(graph_dir: Path | None, ontology: Path | None):
 
 
 def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
-    """Open the graph and project it."""
-    return net.project(_open(graph_dir, ontology).store)
+    """Open the graph and project it (its default graph holds every triple: union=False)."""
+    return net.project(_open(graph_dir, ontology).store, union=False)
 
 
 class _Network:
     """What the questions of one `zkg network` run share: the store, opened once, its projection
-    and the view asked for (made when first needed), and the resolver's names (read only when a
-    name, not an IRI, is given)."""
+    and the view asked for (made when first needed: of the edges the question reads, or all), and
+    the resolver's names (read only when a name, not an IRI, is given)."""
 
     def __init__(self, graph_dir: Path | None, ontology: Path | None, view: str) -> None:
         self.graph_dir, self.ontology, self.view_name = graph_dir, ontology, view
+        self._graphs: dict[frozenset[str] | None, nx.MultiDiGraph] = {}
 
     @functools.cached_property
     def store(self):
         return _open(self.graph_dir, self.ontology)
 
-    @functools.cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        # the answers read kinds, labels, edges and roles: no figures or quotes to gather
-        return net.view(net.project(self.store.store, provenance=False), self.view_name)
-
-    def __call__(self) -> nx.MultiDiGraph:
-        return self.graph
+    def __call__(self, edges: frozenset[str] | None = None) -> nx.MultiDiGraph:
+        """The view of the projection of ``edges`` (None: every edge) and the nodes at their ends."""
+        if edges not in self._graphs:
+            # the answers read kinds, labels, edges and roles: no figures or quotes to gather
+            G = net.project(self.store.store, provenance=False, union=False,
+                            edges=net.edges_for(self.view_name, edges))
+            self._graphs[edges] = net.view(G, self.view_name)
+        return self._graphs[edges]
 
     def names(self):
         """The resolver's names of the graph (one query on the same store: labels, other names,
@@ -146,7 +148,7 @@ def alliance_members(load, fmt):
     Example:
         zkg network alliance-members
     """
-    G = load()
+    G = load(frozenset({"member-of"}))
     rows = []
     for a, schools in net.alliance_members(G).items():
         for s in schools:
@@ -166,7 +168,7 @@ def alliance_leaders(load, fmt):
     Example:
         zkg network alliance-leaders -f csv
     """
-    G = load()
+    G = load(frozenset({"leads"}))
     click.echo(format_result(_grouped(G, net.alliance_leaders(G), "alliance", "school"), fmt))
 
 
@@ -180,7 +182,7 @@ def alliance_counties(load, fmt):
     Example:
         zkg network alliance-counties
     """
-    G = load()
+    G = load(frozenset({"covers"}))
     click.echo(format_result(_grouped(G, net.alliance_counties(G), "alliance", "place"), fmt))
 
 
@@ -194,7 +196,7 @@ def schools_per_county(load, fmt):
     Example:
         zkg network schools-per-county
     """
-    G = load()
+    G = load(frozenset({"located-in", "part-of"}))
     click.echo(format_result(_grouped(G, net.schools_per_county(G), "county", "school"), fmt))
 
 
