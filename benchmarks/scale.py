@@ -11,7 +11,9 @@ on the same store (the one zkg used: in memory for a small graph, the on-disk st
 large one; beside it, when on disk, raw on disk against raw in memory), and on ``--engine rdflib``
 up to ``--rdflib-max`` triples (each question capped at ``--rdflib-cap`` seconds: ``>cap``; a capped
 question does not end the process, rdflib's worker is stopped; above the size: ``not run above
-N``); the ``zkg network`` answers against raw pyoxigraph + networkx on the same edges; ``zkg viz``; ``zkg push`` to a fresh Oxigraph server against ``curl`` POST of the same file to another
+N``); the ``zkg network`` answers against raw pyoxigraph + networkx on the same persistent store (opened
+read-only, as ``zkg`` opens it; the same rows, from one to three queries and networkx; the note
+gives the rows of each); ``zkg viz``; ``zkg push`` to a fresh Oxigraph server against ``curl`` POST of the same file to another
 fresh one, and ``oxigraph load``. Every step runs in a child process, timed by wall clock, its peak
 memory read from ``os.wait4``; a step that fails or passes ``--step-timeout`` is recorded so and the
 run goes on. Prints a table, writes ``DIR/scale.csv`` and ``DIR/scale.png`` (time against triples,
@@ -206,33 +208,41 @@ for name in json.loads(sys.argv[6]):
 """
 
 RAW_NETWORK = """
-import sys, collections, pyoxigraph as ox, networkx as nx
-store = ox.Store()
-store.bulk_load(path=sys.argv[1] + "/zhaotong.nq", format=ox.RdfFormat.N_QUADS)
-ZT, ORG = "https://w3id.org/zhaotong-kg/ontology#", "http://www.w3.org/ns/org#"
-ZTD = "https://w3id.org/zhaotong-kg/id/"
-edges = {"alliance-members": (ORG + "memberOf", True), "alliance-leaders": (ZT + "leads", True),
-         "alliance-counties": (ZT + "covers", False)}
-answer = sys.argv[2]
+import sys, json, pathlib, pyoxigraph as ox, networkx as nx
+graph, answer = pathlib.Path(sys.argv[1]), sys.argv[2]
+st = ox.Store.read_only(str(graph / ".store" / json.loads((graph / ".store" / "current.json").read_text())["db"]))
+P = '''PREFIX zt: <https://w3id.org/zhaotong-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX org: <http://www.w3.org/ns/org#>
+'''
+def q(text):
+    return [tuple(None if t is None else t.value for t in s) for s in st.query(P + text)]
+def zh(v):
+    return f'OPTIONAL {{ {v} rdfs:label {v}l FILTER(LANG({v}l) = "zh") }}'
 G = nx.DiGraph()
-if answer in edges:
-    p, reverse = edges[answer]
-    G.add_edges_from((str(q.subject.value), str(q.object.value)) for q in
-                     store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph()))
-    out = collections.defaultdict(set)
-    for s, o in G.edges:
-        (out[o].add(s) if reverse else out[s].add(o))
+if answer in ("alliance-members", "alliance-leaders", "alliance-counties"):
+    pattern = {"alliance-members": "?s org:memberOf ?a . ?a a zt:TeachingResearchAlliance",
+               "alliance-leaders": "?s zt:leads ?a", "alliance-counties": "?a zt:covers ?s"}[answer]
+    role = ("OPTIONAL { ?m org:member ?s ; org:organization ?a ; org:role ?r . ?r rdfs:label ?rl FILTER(LANG(?rl) = 'zh') }"
+            if answer == "alliance-members" else "")
+    rows = q(f"SELECT ?a ?s ?al ?sl ?rl WHERE {{ {pattern} {zh('?a')} {zh('?s')} {role} }}")
+    G.add_edges_from((a, s, {"row": r}) for a, s, *r in rows)
+    out = [(a, s, *G[a][s]["row"]) for a in sorted(G) for s in sorted(G.successors(a))]
 elif answer == "schools-per-county":
-    for p in (ZT + "locatedIn", ZT + "partOf"):
-        G.add_edges_from((q.subject.value, q.object.value) for q in
-                         store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph()))
-    out = {c: nx.ancestors(G, c) for c in G if c.startswith(ZTD + "division/")}
-else:
-    G.add_edges_from((q.subject.value, q.object.value) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-                     if isinstance(q.object, ox.NamedNode) and q.subject.value.startswith(ZTD)
-                     and q.object.value.startswith(ZTD) and "/fact/" not in q.subject.value + q.object.value
-                     and "/source/" not in q.subject.value + q.object.value)
+    G.add_edges_from((o, s) for s, o in q("SELECT ?s ?o WHERE { { ?s zt:locatedIn ?o } UNION { ?s zt:partOf ?o } }"))
+    schools = {s for s, in q("SELECT DISTINCT ?s WHERE { ?s a/rdfs:subClassOf* zt:School }")}
+    counties = q("SELECT ?c ?cl WHERE { VALUES ?t { zt:District zt:County zt:CountyLevelCity } ?c a ?t "
+                 + zh("?c") + " }")
+    out = [(c, s) for c, _ in sorted(counties) if c in G for s in sorted(nx.descendants(G, c) & schools)]
+else:  # components: the typed nodes and the network's edges
+    kind = dict(q("SELECT ?n (SAMPLE(?l) AS ?label) WHERE { ?n a ?c . ?c rdfs:subClassOf* ?kc . ?kc zt:networkKind ?k "
+                  "OPTIONAL { ?n rdfs:label ?l FILTER(LANG(?l) = 'zh') } } GROUP BY ?n"))
+    G.add_nodes_from(kind)
+    G.add_edges_from((s, o) for s, o in q('''SELECT ?s ?o WHERE {
+      { ?p zt:networkEdge ?e . ?s ?p ?o FILTER(isIRI(?o)) } UNION { ?o zt:runBy ?s }
+      UNION { ?post org:heldBy ?s ; org:postIn ?o } }''') if s in kind and o in kind)
     out = sorted((sorted(c) for c in nx.weakly_connected_components(G)), key=lambda c: (-len(c), c[0]))
+    out = [(len(c), "、".join(kind[n] or n for n in c[:4])) for c in out]
 print(len(out))
 """
 
@@ -347,7 +357,10 @@ def measure_size(label: str, work: Path, table: Table, time_it: Timer, args) -> 
     for answer in NETWORK:
         r = time_it([*zkg, "network", "--graph-dir", str(graph), answer, "-f", "csv"], project)
         f = time_it([PY, "-c", RAW_NETWORK, str(graph), answer], project)
-        table.add(label, triples, f"zkg network {answer}", r, "raw pyoxigraph + networkx", f)
+        rows = (len([x for x in r.out.splitlines() if x]) - 1, int(f.out.strip() or -1)) \
+            if r.status == f.status == "ok" else None
+        table.add(label, triples, f"zkg network {answer}", r, "raw pyoxigraph + networkx, same store", f,
+                  note=(f"{rows[0]} rows" + ("" if rows[0] == rows[1] else f", raw {rows[1]}")) if rows else "")
     r = time_it([*zkg, "viz", "--graph-dir", str(graph), "-o", str(work / "viz.html")], project)
     table.add(label, triples, "zkg viz", r)
     _push(label, triples, work, graph, table, time_it)

@@ -14,7 +14,7 @@ from zkg import network as net
 from zkg import notebook
 from zkg.errors import StoreError
 from zkg.values import IRI
-from zkg.viz import layout, node_colours
+from zkg.viz import bounded, layout, node_colours, page_data
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = ROOT / "graph"
@@ -224,3 +224,38 @@ def test_static_drawing_labels_neither_overlap_nor_clip(R, lang):
         assert any("区县未说明" in t or "counties not stated" in t for t, _ in boxes)
     finally:
         plt.close(fig)
+
+
+# --------------------------------------------------------------------------- a bounded picture
+
+
+def test_a_view_above_max_nodes_keeps_whole_alliances_and_says_what_was_left_out(R):
+    A = net.view(R, "alliances")
+    whole = page_data(R, "alliances")
+    assert page_data(R, "alliances", max_nodes=len(A)) == whole  # within the bound: the same page
+    from zkg.viz import alliance_order
+    first = alliance_order(A)[0]
+    band = {first, *A.predecessors(first), *A.successors(first)}
+    part, left = bounded(A, "alliances", len(band))
+    assert set(part) == band and left is not None
+    assert left[1] == (f"showing {len(band)} of {len(A)} nodes: the first 1 of {len(alliance_order(A))} alliances "
+                       "(zkg viz --max-nodes)")
+    data = page_data(R, "alliances", max_nodes=len(band))
+    assert len(data["nodes"]) == len(band) and data["left_out"] == {"zh": left[0], "en": left[1]}
+    assert data["title_en"].endswith(f"({left[1]})") and left[0] in data["title_zh"]
+
+
+def test_other_views_above_max_nodes_keep_the_most_linked_nodes(R):
+    V = net.view(R, "school-network")
+    linked = {n: len(set(V.successors(n)) | set(V.predecessors(n))) for n in V}
+    part, left = bounded(V, "school-network", 10)
+    assert len(part) == 10 and left is not None and "most linked" in left[1]
+    assert min(linked[n] for n in part) >= max(linked[n] for n in V if n not in part)
+    assert set(part.edges()) == {(s, o) for s, o in V.edges() if s in part and o in part}
+
+
+def test_cli_viz_max_nodes_says_what_it_left_out(tmp_path, zkg):
+    proc = zkg("viz", "-o", str(tmp_path / "a.html"), "--max-nodes", "5")
+    assert proc.returncode == 0, proc.stderr
+    assert "note: showing " in proc.stderr and "alliances (zkg viz --max-nodes)" in proc.stderr
+    assert "zkg viz --max-nodes" in (tmp_path / "a.html").read_text(encoding="utf-8")

@@ -276,6 +276,22 @@ def test_sampled_betweenness_is_the_same_for_the_same_seed():
     assert net.most_central(big, k=5, seed=3) == net.most_central(big, k=5, seed=3)
 
 
+def test_betweenness_sample_is_networkxs_k_and_says_first_how_long():
+    gen = nx.gnm_random_graph(300, 600, seed=7)
+    small, notes = nx.MultiDiGraph(), []
+    small.add_nodes_from((n, {"kind": "school"}) for n in gen)
+    small.add_edges_from((u, v, "supplies") for u, v in gen.edges())
+    U = net._simple(small)  # what betweenness runs on
+    exact = nx.betweenness_centrality(U)
+    assert dict(net.most_central(small, k=300, sample=305, note=notes.append)) == exact  # every node: exact
+    assert not notes  # not sampled: nothing to say
+    sampled = dict(net.most_central(small, k=300, sample=20, seed=4, note=notes.append))
+    assert sampled == nx.betweenness_centrality(U, k=20, seed=4) != exact
+    [line] = notes
+    assert line.startswith("betweenness from 20 of 300 nodes (600 links)") and "s a source" in line
+    assert "--sample N walks fewer" in line
+
+
 def test_components(G):
     assert net.components(G) == [sorted([JIA, YI2, ALLIANCE, JIA_COUNTY, YI_COUNTY, WANG])]
     assert net.components(net.view(G, "people")) == [sorted([WANG, JIA]), [YI2]]
@@ -495,6 +511,55 @@ def test_the_benchmark_runs_at_the_smallest_size(tmp_path):
     triples = 2 * json.loads((REAL / "manifest.json").read_text(encoding="utf-8"))["triples"]
     assert all(r[0] == "2" and r[1] == str(triples) and float(r[6]) > 0 for r in rows)  # new/raw ratio
     assert f"2 copies: {triples} triples" in done.stderr
+
+
+def test_the_default_graph_of_a_built_dataset_gives_the_union_s_network(R):
+    """zkg build's default graph holds every triple of the named graphs: union=False is the same network."""
+    store = net.network_store(REAL, ONTO).store
+    for provenance in (True, False):
+        union, default = (net.project(store, provenance=provenance, union=u) for u in (True, False))
+        assert list(default.nodes(data=True)) == list(union.nodes(data=True))
+        assert list(default.edges(keys=True, data=True)) == list(union.edges(keys=True, data=True))
+        assert default.graph == union.graph
+    assert list(R.edges(keys=True, data=True)) == list(net.project(store).edges(keys=True, data=True))
+
+
+@pytest.mark.parametrize("edges", [{"member-of"}, {"leads"}, {"covers"}, {"located-in", "part-of"},
+                                   {"holds-post-at"}, {"runs"}, {"supplies", "applies-to"}, set()])
+def test_projecting_some_edges_keeps_those_of_the_whole_projection(R, edges, two_articles):
+    """project(edges=...) has the whole projection's edges of those names, with the same attributes in
+    the same order, and the nodes at their ends (looked up one by one) with the same attributes."""
+    for graph_dir, whole in ((REAL, R), (two_articles.graph, None)):
+        store = net.network_store(graph_dir, ONTO).store
+        whole = whole if whole is not None else net.project(store)
+        for provenance in (True, False):
+            part = net.project(store, provenance=provenance, union=False, edges=edges)
+            full = whole if provenance else net.project(store, provenance=False)
+            kept = [e for e in full.edges(keys=True, data=True) if e[2] in edges]
+            assert list(part.edges(keys=True, data=True)) == kept
+            ends = {n for s, o, _, _ in kept for n in (s, o)}
+            assert ends <= set(part)
+            assert list(part.nodes(data=True)) == [(n, d) for n, d in full.nodes(data=True) if n in part]
+            assert part.graph == full.graph
+    assert any(e[2] == "holds-post-at" for e in R.edges(keys=True)) and any(e[2] == "runs" for e in R.edges(keys=True))
+
+
+@pytest.mark.parametrize("view", list(net.VIEWS))
+def test_each_question_on_its_edges_is_the_question_on_the_whole_view(R, view):
+    """What `zkg network` asks on a projection of the edges a question reads (net.edges_for) equals the
+    answer on the whole projection, in every view."""
+    store = net.network_store(REAL, ONTO).store
+    whole = net.view(net.project(store, provenance=False), view)
+    answered = 0
+    for answer, edges in ((net.alliance_members, {"member-of"}), (net.alliance_leaders, {"leads"}),
+                          (net.alliance_counties, {"covers"}), (net.schools_per_county, {"located-in", "part-of"})):
+        part = net.view(net.project(store, provenance=False, union=False, edges=net.edges_for(view, edges)), view)
+        assert answer(part) == answer(whole), (view, answer.__name__)
+        for a, items in answer(part).items():  # the labels and roles the commands print
+            assert part.nodes[a] == whole.nodes[a] and all(part.nodes[b] == whole.nodes[b] for b in items)
+        assert all(whole.get_edge_data(s, o, k) == d for s, o, k, d in part.edges(keys=True, data=True))  # roles
+        answered += bool(answer(whole))
+    assert answered >= (0 if view == "people" else 1)
 
 
 def test_the_answers_projection_is_the_whole_one_without_figures_and_quotes(R):

@@ -72,7 +72,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import networkx as nx
 
@@ -87,6 +87,8 @@ __all__ = [
     "project",
     "load_network",
     "network_store",
+    "VIEW_EDGES",
+    "edges_for",
     "view",
     "undirected",
     "kinds",
@@ -99,6 +101,8 @@ __all__ = [
     "schools_per_county",
     "connection",
     "most_central",
+    "SAMPLE",
+    "SAMPLED_ABOVE",
     "components",
     "for_export",
     "synthetic",
@@ -153,7 +157,21 @@ def load_network(graph_dir: str | Path = "graph", ontology: str | Path | None = 
     Raises :class:`zkg.errors.StoreError` when there is no graph or a file cannot be read.
     ``ontology=None`` projects the data alone (which then has no kinds: an empty network).
     """
-    return project(network_store(graph_dir, ontology).store)
+    return project(network_store(graph_dir, ontology).store, union=False)  # its default graph holds every triple
+
+
+#: The edges each view reads besides those a question asks for (:func:`edges_for`): the school network
+#: keeps the places schools are ``located-in``; the alliances view is made of leads, member-of, covers.
+VIEW_EDGES: dict[str, frozenset[str]] = {
+    "school-network": frozenset({"located-in"}),
+    "alliances": frozenset({"leads", "member-of", "covers"}),
+}
+
+
+def edges_for(view_name: str, edges: Iterable[str] | None) -> frozenset[str] | None:
+    """The edges to project (``project(..., edges=)``) for a question that reads ``edges`` (None:
+    all of them) in the view ``view_name``: the same answer as on the whole projection."""
+    return None if edges is None else frozenset(edges) | VIEW_EDGES.get(view_name, frozenset())
 
 
 def view(G: nx.MultiDiGraph, name: str = "all") -> nx.MultiDiGraph:
@@ -420,23 +438,44 @@ def _degree_centrality(G: nx.MultiDiGraph) -> dict[Any, float]:
     return {n: (len(succ[n].keys() | pred[n].keys()) + (n in succ[n])) * s for n in G}
 
 
+#: Above this many nodes betweenness is sampled: from :data:`SAMPLE` sources, not from every node.
+SAMPLED_ABOVE, SAMPLE = 2000, 500
+
+
 def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
-                 measure: str = "betweenness", seed: int = 0, backend: str | None = None) -> list[tuple[str, float]]:
+                 measure: str = "betweenness", seed: int = 0, backend: str | None = None,
+                 sample: int | None = None, note: Callable[[str], None] | None = None) -> list[tuple[str, float]]:
     """The ``k`` nodes of ``kind`` (or any kind) with the highest centrality, ties by IRI.
 
-    ``measure`` is ``betweenness`` (on the undirected simple graph; sampled with ``seed`` above
-    2,000 nodes) or ``degree``. ``backend`` is the networkx backend betweenness runs on, one of
-    :data:`BACKENDS` (None: networkx's configured default, ``nx.config.backend_priority``, which is
-    networkx itself unless set): the same call, dispatched by networkx. ``parallel`` uses every core
-    unless ``nx.config.backends.parallel.n_jobs`` says how many.
+    ``measure`` is ``betweenness`` (on the undirected simple graph) or ``degree``. Betweenness walks
+    the shortest paths from ``sample`` source nodes drawn with ``seed`` (networkx's ``k``; None: every
+    node up to :data:`SAMPLED_ABOVE` nodes, else :data:`SAMPLE`; a sample of at least the node count is
+    every node): its time grows with the sample times the graph's size, so on a big graph a smaller
+    sample is faster and rougher. ``note``, when given, is told before a sampled run how many sources
+    it walks and about how long that takes (one source timed first). ``backend`` is the networkx
+    backend betweenness runs on, one of :data:`BACKENDS` (None: networkx's configured default,
+    ``nx.config.backend_priority``, which is networkx itself unless set): the same call, dispatched
+    by networkx. ``parallel`` uses every core unless ``nx.config.backends.parallel.n_jobs`` says how many.
     """
     if measure == "degree":
         score = _degree_centrality(G)
     elif measure == "betweenness":
         U = _simple(G)
-        sample = 500 if U.number_of_nodes() > 2000 else None
+        n = U.number_of_nodes()
+        if sample is None:
+            sample = SAMPLE if n > SAMPLED_ABOVE else n
+        sources = sample if sample < n else None
         with _backend_config(backend):  # an int seed is random.Random(seed), on every backend
-            score = nx.betweenness_centrality(U, k=sample, seed=seed if sample else None,
+            if note is not None and sources is not None:
+                import time
+
+                start = time.perf_counter()
+                nx.betweenness_centrality(U, k=1, seed=seed)
+                each = time.perf_counter() - start
+                note(f"betweenness from {sources:,} of {n:,} nodes ({U.number_of_edges():,} links), sampled with "
+                     f"seed {seed}: about {each * sources:,.0f} s ({each:.2f} s a source{' on one core' if backend != 'parallel' else ''}); "
+                     "--sample N walks fewer (faster, rougher)")
+            score = nx.betweenness_centrality(U, k=sources, seed=seed if sources else None,
                                               **({"backend": backend} if backend else {}))
     else:
         raise ValueError(f"unknown measure {measure!r}; use betweenness or degree")

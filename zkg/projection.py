@@ -11,13 +11,21 @@ and figure, not per triple of the graph.
 Queries read the union of the default graph and the named graphs (``use_default_graph_as_union``,
 with ``DISTINCT``): a fact counts once whichever graphs hold it, so the default graph alone, the
 named graphs alone and the whole dataset give the same network (the named graphs add the quotes).
+A dataset whose default graph holds every triple of its named graphs (as ``zkg build`` writes it:
+DESIGN.md, "one named graph each") is read there instead (``union=False``): the same network, for
+a third to a half of the time, since the union repeats each triple once per graph that holds it.
+
+``edges`` (a set of edge names) projects only those edges and the nodes at their ends, looking
+each end's classes, labels and other names up by its IRI, so a question about one relation costs
+what that relation holds, not what the whole network does; the nodes and edges it keeps are the
+whole projection's, with the same attributes in the same order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
@@ -34,6 +42,7 @@ DERIVED_EDGES: dict[str, tuple[str, str]] = {
     "holds-post-at": ("任职", "holds post at"),  # org:Post: heldBy → postIn
 }
 _RUN_BY = ZT + "runBy"
+_RDF_TYPE, _ALT_LABEL = PREFIXES["rdf"] + "type", PREFIXES["skos"] + "altLabel"
 _NETWORK_KIND, _NETWORK_EDGE = ZT + "networkKind", ZT + "networkEdge"  # the ontology's annotations
 _COUNTY_LEVEL = frozenset({ZT + "District", ZT + "County", ZT + "CountyLevelCity"})
 
@@ -41,12 +50,14 @@ _HEAD = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("zt", "rdfs", "skos",
 _KINDS = f"SELECT DISTINCT ?c ?k WHERE {{ ?c <{_NETWORK_KIND}> ?k }}"
 _EDGE_NAMES = f"SELECT DISTINCT ?p ?e WHERE {{ ?p <{_NETWORK_EDGE}> ?e }}"
 _SUBCLASS = "SELECT DISTINCT ?c ?s WHERE { ?c rdfs:subClassOf ?s FILTER(isIRI(?s)) }"
+_LABEL_PROPS = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
 _LABELS = ("SELECT DISTINCT ?x ?l WHERE { { ?x rdfs:label ?l } UNION { ?x skos:prefLabel ?l } "
            "FILTER(isLiteral(?l)) }")
 # The nodes (every class of each thing typed with a kind class) and their other names; ?k is bound
 # to the kind classes by a VALUES block.
 _NODES = "SELECT DISTINCT ?n ?c WHERE { ?n a ?k . ?n a ?c FILTER(isIRI(?c)) }"
-_ALTS = "SELECT DISTINCT ?n ?l WHERE { ?n a ?k . ?n skos:altLabel ?l FILTER(isLiteral(?l)) }"
+# (from the other names, few, to their things: not from every node to its other names)
+_ALTS = "SELECT DISTINCT ?n ?l WHERE { ?n skos:altLabel ?l FILTER(isLiteral(?l)) }"
 _NODE_QUOTES = "SELECT DISTINCT ?n ?q WHERE { ?n a ?k . GRAPH ?g { ?n ?p ?o } ?g zt:quote ?q }"
 # The triples of the edge properties (?p bound by VALUES), and the quotes of the graphs holding them.
 _LINKS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }"
@@ -127,19 +138,36 @@ def as_store(source: Any):
 
 
 class _Reader:
-    """The queries of one projection on a store (and the ontology's store, when apart)."""
+    """The queries of one projection on a store (and the ontology's store, when apart): on the union
+    of the graphs, or (``union`` False) on the default graph."""
 
-    def __init__(self, stores: list[Any]) -> None:
-        self.stores = stores
+    def __init__(self, stores: list[Any], union: bool = True) -> None:
+        self.stores, self.union = stores, union
 
     def rows(self, query: str, values: Mapping[str, Iterable[str]] | None = None, every: bool = False):
-        """The solutions of ``query`` on the data store (``every``: on each store), in the union of
-        the graphs, with ``values`` (variable → IRIs) as a VALUES block."""
+        """The solutions of ``query`` on the data store (``every``: on each store), with ``values``
+        (variable → IRIs) as a VALUES block."""
         block = "".join(f"VALUES ?{v} {{ {' '.join(f'<{i}>' for i in sorted(iris))} }} "
                         for v, iris in (values or {}).items())
         text = _HEAD + (query.replace("WHERE {", "WHERE { " + block, 1) if block else query)
         for store in self.stores if every else self.stores[:1]:
-            yield from store.query(text, use_default_graph_as_union=True)
+            yield from store.query(text, use_default_graph_as_union=self.union)
+
+    def objects(self, term: Any, predicate: str, every: bool = False) -> list[Any]:
+        """The objects of ``term predicate ?o`` (the same graphs as :meth:`rows`; repeats possible)."""
+        import pyoxigraph as ox
+
+        graph = None if self.union else ox.DefaultGraph()
+        return [q.object for store in (self.stores if every else self.stores[:1])
+                for q in store.quads_for_pattern(term, ox.NamedNode(predicate), None, graph)]
+
+    def labels(self, key: str) -> list[tuple[str, Any]]:
+        """The labels of one thing (by its key) in every store, as :data:`_LABELS` gives them."""
+        import pyoxigraph as ox
+
+        term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
+        return [(key, lab) for p in _LABEL_PROPS for lab in self.objects(term, p, every=True)
+                if isinstance(lab, ox.Literal)]
 
 
 class _Kinds:
@@ -175,80 +203,110 @@ class _Kinds:
 
 
 class _Labels:
-    """Labels by thing and language (zh, en; an untagged label counts as zh; of several, the least)."""
+    """Labels by thing and language (zh, en; an untagged label counts as zh; of several, the least):
+    from ``rows`` (thing, literal), or looked up one thing at a time by ``fetch`` when first asked."""
 
-    def __init__(self, rows: Iterable[Any]) -> None:
+    def __init__(self, rows: Iterable[Any] = (), fetch: Callable[[str], Iterable[Any]] | None = None) -> None:
         self.by: dict[str, dict[str, str]] = defaultdict(dict)
+        self.fetch = fetch
+        self._add(rows)
+
+    def _add(self, rows: Iterable[Any]) -> None:
         for x, lab in rows:
             lang = (lab.language or "").split("-")[0] or "zh"
             if lang in ("zh", "en"):
                 have = self.by[_key(x)]
                 have[lang] = min(have.get(lang, lab.value), lab.value)  # several: the same one every time
 
+    def of(self, iri: str) -> dict[str, str]:
+        """The labels of ``iri`` by language."""
+        if self.fetch is not None and iri not in self.by:
+            self._add(self.fetch(iri))
+            self.by.setdefault(iri, {})
+        return self.by.get(iri, {})
+
     def __call__(self, iri: str | None, lang: str) -> str:
         if not iri:
             return ""
-        lab = self.by.get(iri, {})
+        lab = self.of(iri)
         return lab.get(lang) or lab.get("zh") or lab.get("en") or local(iri)
 
 
-def project(source: Any, ontology: Any = None, provenance: bool = True) -> nx.MultiDiGraph:
+def project(source: Any, ontology: Any = None, provenance: bool = True, union: bool = True,
+            edges: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """Project an RDF dataset (or plain triples) into a typed :class:`networkx.MultiDiGraph`
     (see :mod:`zkg.network`).
 
     ``source`` and ``ontology`` are each a ``pyoxigraph.Store``, pyoxigraph quads or triples (e.g.
     ``pyoxigraph.parse``), an ``rdflib.Dataset`` or an ``rdflib.Graph`` (:func:`as_store`);
     ``ontology`` adds the node kinds, edge names, subclass axioms and labels when the data does not
-    carry them. Every fact is taken once, whichever graphs (default, named) hold it.
+    carry them. Every fact is taken once, whichever graphs (default, named) hold it; ``union=False``
+    reads the default graph alone, for a dataset whose default graph holds every triple of its named
+    graphs (as ``zkg build`` writes it; the quotes still come from the named graphs).
     ``provenance=False`` leaves out what only pictures and exports show (the figures and every
     ``quotes`` stay empty), for the answers, which read kinds, labels, edges and roles only.
+    ``edges`` (edge names, e.g. ``{"member-of"}``) keeps only those edges and the nodes at their ends.
     """
-    read = _Reader([as_store(source)] + ([as_store(ontology)] if ontology is not None else []))
+    read = _Reader([as_store(source)] + ([as_store(ontology)] if ontology is not None else []), union)
     kind_of = {_key(c): k.value for c, k in read.rows(_KINDS, every=True)}
     edge_of = {_key(p): e.value for p, e in read.rows(_EDGE_NAMES, every=True)}
     sub: dict[str, set[str]] = defaultdict(set)
     for c, s in read.rows(_SUBCLASS, every=True):
         sub[_key(c)].add(s.value)
-    label = _Labels(read.rows(_LABELS, every=True))
+    wanted = None if edges is None else frozenset(edges)
+    label = _Labels(read.rows(_LABELS, every=True)) if wanted is None else _Labels(fetch=read.labels)
     kinds = _Kinds(kind_of, sub)
     G: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    found = _Links(read, edge_of, wanted, provenance)
     classes = kinds.classes()
     if classes:
-        _add_nodes(G, read, kinds, label, {"k": classes}, provenance)
+        _add_nodes(G, read, kinds, label, classes, provenance, None if wanted is None else found.ends)
     G.graph["kind_labels"] = {k: (label(c, "zh"), label(c, "en")) for c, k in sorted(kind_of.items())}
     G.graph["edge_labels"] = {**{name: (label(p, "zh"), label(p, "en")) for p, name in sorted(edge_of.items())},
                               **DERIVED_EDGES}
     if len(G):
         figures = _figures(G, read, label) if provenance else {}
         keyed: list[Any] = [(s, o, name, attrs) for (s, name, o), attrs
-                            in sorted(_edges(G, read, edge_of, label, provenance).items())]
+                            in sorted(found.edges(G, edge_of, label).items())]
         G.add_edges_from(keyed)
-        for node, found in figures.items():
-            G.nodes[node]["figures"] = sorted(found, key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
+        for node, got in figures.items():
+            G.nodes[node]["figures"] = sorted(got, key=lambda f: (f["indicator_zh"], f["year"], f["fact"]))
     return G
 
 
-def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels, values: dict[str, set[str]],
-               provenance: bool) -> None:
-    """One node per thing whose classes reach a network kind, in IRI order."""
+def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels, classes: set[str],
+               provenance: bool, ends: Mapping[str, Any] | None) -> None:
+    """One node per thing whose classes reach a network kind, in IRI order: every such thing, or
+    (``ends``: key → term) those of ``ends``, their classes and other names looked up one by one."""
+    import pyoxigraph as ox
+
     types: dict[str, set[str]] = defaultdict(set)
-    for n, c in read.rows(_NODES, values):
-        types[_key(n)].add(c.value)
     alts: dict[str, set[str]] = defaultdict(set)
-    for n, lab in read.rows(_ALTS, values):
-        alts[_key(n)].add(lab.value)
+    if ends is None:
+        for n, c in read.rows(_NODES, {"k": classes}):
+            types[_key(n)].add(c.value)
+        for n, lab in read.rows(_ALTS):
+            alts[_key(n)].add(lab.value)
+    else:
+        for key, term in ends.items():
+            if isinstance(term, ox.Literal):  # (a post held by a literal: never a node)
+                continue
+            cls = {c.value for c in read.objects(term, _RDF_TYPE) if isinstance(c, ox.NamedNode)}
+            if cls & classes:
+                types[key] = cls
+                alts[key] = {lab.value for lab in read.objects(term, _ALT_LABEL) if isinstance(lab, ox.Literal)}
     quotes: dict[str, set[str]] = defaultdict(set)
-    for n, q in read.rows(_NODE_QUOTES, values) if provenance else ():
+    for n, q in read.rows(_NODE_QUOTES, {"k": classes}) if provenance else ():
         quotes[_key(n)].add(q.value)
     nodes = []
     for node, cls in sorted(types.items()):
         zt_iris = sorted(c for c in cls if c.startswith(ZT))
-        lab = label.by.get(node, {})
+        lab = label.of(node)
         nodes.append((node, {
             "kind": kinds.of(cls),
             "cls": "|".join(local(c) for c in zt_iris),
-            "cls_zh": "|".join(label.by.get(c, {}).get("zh") or local(c) for c in zt_iris),
-            "cls_en": "|".join(label.by.get(c, {}).get("en") or local(c) for c in zt_iris),
+            "cls_zh": "|".join(label.of(c).get("zh") or local(c) for c in zt_iris),
+            "cls_en": "|".join(label.of(c).get("en") or local(c) for c in zt_iris),
             "alt_labels": sorted(alts.get(node, ())),
             "county_level": bool(cls & _COUNTY_LEVEL),
             "label_zh": lab.get("zh") or lab.get("en") or local(node),
@@ -265,46 +323,68 @@ def _role(label: _Labels, role: Any) -> dict[str, str]:
     return {"role": local(role), "role_zh": label(role, "zh"), "role_en": label(role, "en")}
 
 
-def _by_resource(rows: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Rows of terms as keys, in the order of their first column (a post, a membership)."""
-    return sorted((tuple(map(_key, sol)) for sol in rows), key=lambda r: tuple(str(x or "") for x in r))
+class _Links:
+    """The rows edges are made of (the zt:networkEdge properties' triples, zt:runBy, memberships,
+    posts: of the edge names ``wanted``, or all) and the terms at their ends (``ends``: key → term)."""
 
+    def __init__(self, read: _Reader, edge_of: dict[str, str], wanted: frozenset[str] | None, provenance: bool) -> None:
+        self.read, self.provenance = read, provenance
+        want = (lambda name: True) if wanted is None else wanted.__contains__  # noqa: E731
+        self.props = {p for p, name in edge_of.items() if want(name)} | ({_RUN_BY} if want("runs") else set())
+        self.ends: dict[str, Any] = {}
+        self.links = {(self._end(s), p.value, self._end(o)) for s, p, o in read.rows(_LINKS, {"p": self.props})} \
+            if self.props else set()
+        self.memberships = self._by_resource(read.rows(_MEMBERSHIPS), ends=()) \
+            if want(edge_of.get(ORG + "memberOf", "")) else []
+        self.posts = self._by_resource(read.rows(_POSTS), ends=(1, 2)) if want("holds-post-at") else []
 
-def _edges(G: nx.MultiDiGraph, read: _Reader, edge_of: dict[str, str], label: _Labels, provenance: bool
-           ) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """The edges between nodes, keyed (from, name, to), each with the quotes of the graphs holding
-    its triple: zt:networkEdge properties, zt:runBy reversed, posts; memberships add their role."""
-    props = {"p": {*edge_of, _RUN_BY}}
-    links = {(_key(s), p.value, o.value) for s, p, o in read.rows(_LINKS, props)}
-    link_quotes: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for s, p, o, q in read.rows(_LINK_QUOTES, props) if provenance else ():
-        link_quotes[(_key(s), p.value, _key(o))].add(q.value)
-    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    def _end(self, term: Any) -> Any:
+        key = _key(term)
+        self.ends.setdefault(key, term)
+        return key
 
-    def add_edge(s: str, name: str, o: str, predicate: str, quotes: Iterable[str], **attrs: Any) -> None:
-        if s in G and o in G:
-            e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": set()})
-            e["quotes"] |= set(quotes)
-            e.update({k: v for k, v in attrs.items() if v})
+    def _by_resource(self, rows: Iterable[Any], ends: tuple[int, ...]) -> list[tuple[Any, ...]]:
+        """Rows of terms as keys, in the order of their first column (a post, a membership); the
+        terms of the columns ``ends`` are ends of edges."""
+        keyed = [tuple(self._end(t) if i in ends else _key(t) for i, t in enumerate(sol)) for sol in rows]
+        return sorted(keyed, key=lambda r: tuple(str(x or "") for x in r))
 
-    for s, p, o in sorted(links):
-        if p in edge_of:
-            add_edge(s, edge_of[p], o, p, link_quotes.get((s, p, o), ()))
-        elif p == _RUN_BY:
-            add_edge(o, "runs", s, p, link_quotes.get((s, p, o), ()))
-    member_of = edge_of.get(ORG + "memberOf", "")
-    for m, member, org, role in _by_resource(read.rows(_MEMBERSHIPS)):
-        e = edges.get((member, member_of, org))  # org:Membership: its role on the member-of edge
-        if e is not None:
-            e.update({k: v for k, v in _role(label, role).items() if v})
-    post_quotes: dict[str, set[str]] = defaultdict(set)
-    for post, q in read.rows(_POST_QUOTES) if provenance else ():
-        post_quotes[_key(post)].add(q.value)
-    for post, person, org, role in _by_resource(read.rows(_POSTS)):
-        add_edge(person, "holds-post-at", org, ORG + "Post", post_quotes.get(post, ()), post=post, **_role(label, role))
-    for e in edges.values():
-        e["quotes"] = sorted(e["quotes"])
-    return edges
+    def edges(self, G: nx.MultiDiGraph, edge_of: dict[str, str], label: _Labels
+              ) -> dict[tuple[str, str, str], dict[str, Any]]:
+        """The edges between nodes of ``G``, keyed (from, name, to), each with the quotes of the
+        graphs holding its triple: zt:networkEdge properties, zt:runBy reversed, posts; memberships
+        add their role."""
+        read = self.read
+        link_quotes: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        for s, p, o, q in read.rows(_LINK_QUOTES, {"p": self.props}) if self.provenance and self.props else ():
+            link_quotes[(_key(s), p.value, _key(o))].add(q.value)
+        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+        def add_edge(s: str, name: str, o: str, predicate: str, quotes: Iterable[str], **attrs: Any) -> None:
+            if s in G and o in G:
+                e = edges.setdefault((s, name, o), {"name": name, "predicate": predicate, "quotes": set()})
+                e["quotes"] |= set(quotes)
+                e.update({k: v for k, v in attrs.items() if v})
+
+        for s, p, o in sorted(self.links):
+            if p in edge_of:
+                add_edge(s, edge_of[p], o, p, link_quotes.get((s, p, o), ()))
+            elif p == _RUN_BY:
+                add_edge(o, "runs", s, p, link_quotes.get((s, p, o), ()))
+        member_of = edge_of.get(ORG + "memberOf", "")
+        for m, member, org, role in self.memberships:
+            e = edges.get((member, member_of, org))  # org:Membership: its role on the member-of edge
+            if e is not None:
+                e.update({k: v for k, v in _role(label, role).items() if v})
+        post_quotes: dict[str, set[str]] = defaultdict(set)
+        for post, q in read.rows(_POST_QUOTES) if self.provenance and self.posts else ():
+            post_quotes[_key(post)].add(q.value)
+        for post, person, org, role in self.posts:
+            add_edge(person, "holds-post-at", org, ORG + "Post", post_quotes.get(post, ()), post=post,
+                     **_role(label, role))
+        for e in edges.values():
+            e["quotes"] = sorted(e["quotes"])
+        return edges
 
 
 def _figures(G: nx.MultiDiGraph, read: _Reader, label: _Labels) -> dict[str, list[dict[str, Any]]]:

@@ -10,7 +10,9 @@ so no label can close the script, and the page builds every tooltip and panel wi
 Small graphs lay out with vis physics from ``layout.randomSeed = seed``, stabilise, then physics
 is switched off. Above :data:`LARGE` nodes physics is off from the start and the positions are
 computed here (a seeded layout that groups nodes by kind, linear time), so a 50,000-node page is
-written in about a second and stays usable.
+written in about a second and stays usable. Above ``max_nodes`` (``zkg viz``: :data:`MAX_NODES`)
+only part of the view is drawn (:func:`bounded`: whole alliances, or the most linked nodes), and
+the page's title and stderr say what was left out.
 
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
@@ -35,10 +37,14 @@ import networkx as nx
 from zkg.network import UNSTATED, VIEWS, view as _view
 
 __all__ = ["page_data", "page_script", "render_html", "vis_assets", "layout", "layout_large", "layout_alliances", "alliance_order",
-           "node_colours", "draw", "LARGE", "KIND_STYLE", "ALLIANCE_COLOURS"]
+           "node_colours", "draw", "bounded", "render_page", "LARGE", "MAX_NODES", "KIND_STYLE", "ALLIANCE_COLOURS"]
 
 #: Above this many nodes physics is off and positions come from :func:`layout_large`.
 LARGE = 2000
+
+#: ``zkg viz`` draws at most this many nodes (``--max-nodes``; :func:`bounded` says which): a page
+#: of a province's whole network would be hundreds of MB, too big to open and too dense to read.
+MAX_NODES = 10_000
 
 #: kind → (colour, border, vis shape): how each node kind is drawn; the legend follows this order.
 #: The kinds' names come from the graph (``G.graph["kind_labels"]``: the ontology's class labels).
@@ -140,6 +146,41 @@ def alliance_order(G: nx.DiGraph) -> list[Any]:
         return sum(1 for o in G.successors(a) if G.nodes[o].get("kind") != UNSTATED)
     return sorted((n for n, k in G.nodes(data="kind") if k == "alliance"),
                   key=lambda a: (-stated(a), G.nodes[a].get("label_zh", ""), str(a)))
+
+
+def bounded(G: nx.MultiDiGraph, view: str, max_nodes: int) -> tuple[nx.MultiDiGraph, tuple[str, str] | None]:
+    """At most ``max_nodes`` nodes of ``G`` (a view), as a subgraph view, and what was left out (zh,
+    en; None when nothing was). The alliances view keeps whole alliances (their schools and counties)
+    in :func:`alliance_order` while they fit; other views keep the most linked nodes (degree either
+    way, ties by IRI) and the edges between them.
+
+    >>> G = nx.MultiDiGraph([(1, 2), (1, 3), (1, 4), (2, 3)])
+    >>> H, left = bounded(G, "all", 2)
+    >>> sorted(H), left[1]
+    ([1, 2], 'showing the 2 most linked of 4 nodes (zkg viz --max-nodes)')
+    """
+    total = G.number_of_nodes()
+    if total <= max_nodes:
+        return G, None
+    keep: set[Any] = set()
+    if view == "alliances":
+        order = alliance_order(G)
+        shown = 0
+        for a in order:
+            band = {a, *G.predecessors(a), *G.successors(a)}
+            if len(keep | band) > max_nodes:
+                break
+            keep |= band
+            shown += 1
+        left = (f"只画出 {len(keep):,}/{total:,} 个节点：前 {shown:,} 个联盟（共 {len(order):,} 个；zkg viz --max-nodes）",
+                f"showing {len(keep):,} of {total:,} nodes: the first {shown:,} of {len(order):,} alliances "
+                "(zkg viz --max-nodes)")
+    else:
+        ranked = sorted(G.nodes, key=lambda n: (-len(set(G.successors(n)) | set(G.predecessors(n))), str(n)))
+        keep = set(ranked[:max_nodes])
+        left = (f"只画出连接最多的 {len(keep):,}/{total:,} 个节点（zkg viz --max-nodes）",
+                f"showing the {len(keep):,} most linked of {total:,} nodes (zkg viz --max-nodes)")
+    return nx.subgraph_view(G, filter_node=keep.__contains__), left
 
 
 def layout_alliances(G: nx.DiGraph, row: float = 80.0, gap: float = 110.0,
@@ -249,11 +290,15 @@ def _merged_edges(G: nx.MultiDiGraph) -> list[tuple[Any, Any, str, dict[str, Any
 
 
 def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
-                iterations: int = 300) -> str:
+                iterations: int = 300, max_nodes: int | None = None) -> str:
     """One self-contained HTML page showing ``view`` of ``graph`` (see :data:`zkg.network.VIEWS`):
     :func:`page_data` and :func:`page_script` inlined into our template with vis-network.
     """
-    data = page_data(graph, view, seed, iterations)
+    return render_page(page_data(graph, view, seed, iterations, max_nodes))
+
+
+def render_page(data: dict[str, Any]) -> str:
+    """The page of :func:`page_data`'s ``data``."""
     js, css = vis_assets()
     parts = {"TITLE": _html_text(f"{data['title_zh']} · {data['title_en']}"), "VIS_CSS": css, "VIS_JS": js,
              "DATA": _json_for_script(data), "APP_JS": page_script()}
@@ -263,17 +308,21 @@ def render_html(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
 
 
 def page_data(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
-              iterations: int = 300) -> dict[str, Any]:
+              iterations: int = 300, max_nodes: int | None = None) -> dict[str, Any]:
     """What the page's script draws for ``view`` of ``graph``: nodes, edges, kinds, titles (plain JSON data).
 
     ``graph`` is a :func:`zkg.network.project` result (nodes need ``kind``, ``label_zh``,
     ``label_en``; ``cls``, ``figures``, ``quotes`` are optional). The same graph, view and seed
     give the same bytes. The alliances view and large graphs are laid out here (physics off);
-    other views settle with vis physics from ``seed``.
+    other views settle with vis physics from ``seed``. With ``max_nodes``, a bigger view is drawn in
+    part (:func:`bounded`) and ``left_out`` (zh, en) says what was left out, in the title too.
     """
     if view not in VIEWS:
         raise KeyError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     G = graph if view == "all" else _view(graph, view)
+    left_out = None
+    if max_nodes is not None:
+        G, left_out = bounded(G, view, max_nodes)
     large = G.number_of_nodes() > LARGE
     positioned = large or view == "alliances"
     order = sorted(G.nodes, key=str)
@@ -340,6 +389,8 @@ def page_data(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
             alliance_key.append({"id": index[a], "color": colours[a][0], "zh": G.nodes[a]["label_zh"],
                         "en": G.nodes[a]["label_en"]})
     title_zh, title_en = _VIEW_TITLES.get(view, (view, view))
+    if left_out is not None:
+        title_zh, title_en = f"{title_zh}（{left_out[0]}）", f"{title_en} ({left_out[1]})"
     data = {
         "title_zh": title_zh, "title_en": title_en, "view": view, "seed": seed,
         "iterations": iterations, "large": large, "positioned": positioned,
@@ -347,6 +398,8 @@ def page_data(graph: nx.MultiDiGraph, view: str = "alliances", seed: int = 0,
         "edgeNames": {k: {"zh": zh, "en": en} for k, (zh, en) in
                       sorted(G.graph.get("edge_labels", {}).items()) if k in {e["name"] for e in edges}},
     }
+    if left_out is not None:
+        data["left_out"] = {"zh": left_out[0], "en": left_out[1]}
     return data
 
 

@@ -20,6 +20,7 @@ from zkg.errors import StoreError
 from zkg.result import Result
 from zkg.values import IRI
 from zkg.table import format_result
+from zkg.viz import MAX_NODES
 
 __all__ = ["network", "viz"]
 
@@ -39,29 +40,31 @@ def _open(graph_dir: Path | None, ontology: Path | None):
 
 
 def _load(graph_dir: Path | None, ontology: Path | None) -> nx.MultiDiGraph:
-    """Open the graph and project it."""
-    return net.project(_open(graph_dir, ontology).store)
+    """Open the graph and project it (its default graph holds every triple: union=False)."""
+    return net.project(_open(graph_dir, ontology).store, union=False)
 
 
 class _Network:
     """What the questions of one `zkg network` run share: the store, opened once, its projection
-    and the view asked for (made when first needed), and the resolver's names (read only when a
-    name, not an IRI, is given)."""
+    and the view asked for (made when first needed: of the edges the question reads, or all), and
+    the resolver's names (read only when a name, not an IRI, is given)."""
 
     def __init__(self, graph_dir: Path | None, ontology: Path | None, view: str) -> None:
         self.graph_dir, self.ontology, self.view_name = graph_dir, ontology, view
+        self._graphs: dict[frozenset[str] | None, nx.MultiDiGraph] = {}
 
     @functools.cached_property
     def store(self):
         return _open(self.graph_dir, self.ontology)
 
-    @functools.cached_property
-    def graph(self) -> nx.MultiDiGraph:
-        # the answers read kinds, labels, edges and roles: no figures or quotes to gather
-        return net.view(net.project(self.store.store, provenance=False), self.view_name)
-
-    def __call__(self) -> nx.MultiDiGraph:
-        return self.graph
+    def __call__(self, edges: frozenset[str] | None = None) -> nx.MultiDiGraph:
+        """The view of the projection of ``edges`` (None: every edge) and the nodes at their ends."""
+        if edges not in self._graphs:
+            # the answers read kinds, labels, edges and roles: no figures or quotes to gather
+            G = net.project(self.store.store, provenance=False, union=False,
+                            edges=net.edges_for(self.view_name, edges))
+            self._graphs[edges] = net.view(G, self.view_name)
+        return self._graphs[edges]
 
     def names(self):
         """The resolver's names of the graph (one query on the same store: labels, other names,
@@ -146,7 +149,7 @@ def alliance_members(load, fmt):
     Example:
         zkg network alliance-members
     """
-    G = load()
+    G = load(frozenset({"member-of"}))
     rows = []
     for a, schools in net.alliance_members(G).items():
         for s in schools:
@@ -166,7 +169,7 @@ def alliance_leaders(load, fmt):
     Example:
         zkg network alliance-leaders -f csv
     """
-    G = load()
+    G = load(frozenset({"leads"}))
     click.echo(format_result(_grouped(G, net.alliance_leaders(G), "alliance", "school"), fmt))
 
 
@@ -180,7 +183,7 @@ def alliance_counties(load, fmt):
     Example:
         zkg network alliance-counties
     """
-    G = load()
+    G = load(frozenset({"covers"}))
     click.echo(format_result(_grouped(G, net.alliance_counties(G), "alliance", "place"), fmt))
 
 
@@ -194,7 +197,7 @@ def schools_per_county(load, fmt):
     Example:
         zkg network schools-per-county
     """
-    G = load()
+    G = load(frozenset({"located-in", "part-of"}))
     click.echo(format_result(_grouped(G, net.schools_per_county(G), "county", "school"), fmt))
 
 
@@ -248,30 +251,36 @@ def path(ctx, a, b, fmt):
 @click.option("--measure", type=click.Choice(["betweenness", "degree"]), default="betweenness",
               show_default=True, help="Centrality measure.")
 @seed_option("Seed for sampled betweenness (big graphs): same seed, same ranking.")
+@click.option("--sample", type=click.IntRange(min=1), default=None,
+              help=f"Betweenness from this many source nodes (networkx's k): fewer is faster and rougher "
+                   f"[default: every node up to {net.SAMPLED_ABOVE:,} nodes, else {net.SAMPLE}].")
 @click.option("--backend", type=click.Choice(net.BACKENDS), default="networkx", show_default=True,
               help="The networkx backend betweenness runs on: parallel is nx-parallel, on every core "
                    "(pip install 'zhaotong-kg[networks]'); the same answer.")
 @format_option()
 @click.pass_obj
-def central(load, kind, k, measure, seed, backend, fmt):
+def central(load, kind, k, measure, seed, sample, backend, fmt):
     """The most central schools, programs, people… of the network.
 
     Betweenness: how many shortest paths between others run through a node. In the people view
     every person holds one post (a leaf), so the nodes that tie people together are the schools
-    and organisations; rank people with --measure degree. On a big graph, --backend parallel
-    spreads betweenness over the cores.
+    and organisations; rank people with --measure degree. On a big graph betweenness is
+    sampled (--sample; stderr says first how long it will take), and --backend parallel spreads
+    it over the cores.
 
     \b
     Example:
         zkg network central --kind school -k 5
         zkg network central --backend parallel -k 5
+        zkg network central --sample 50
     """
     G = load()
     if kind is not None and kind not in net.kinds(G):
         raise click.BadParameter(f"{kind!r} is not a node kind; choose one of {', '.join(net.kinds(G))}",
                                  param_hint="--kind")
     try:
-        ranked = net.most_central(G, kind, k, measure, seed, backend)
+        ranked = net.most_central(G, kind, k, measure, seed, backend, sample,
+                                  note=lambda line: click.echo(f"note: {line}", err=True))
     except ImportError as exc:
         raise click.ClickException(str(exc).splitlines()[0]) from None
     rows = [(i, _iri(n), G.nodes[n]["label_zh"], G.nodes[n]["kind"], round(score, 4))
@@ -303,22 +312,29 @@ def components(load, fmt):
 @graph_options
 @output_option("The HTML file to write.", required=True)
 @seed_option()
-def viz(graph_dir, ontology, view, output, seed):
+@click.option("--max-nodes", type=click.IntRange(min=1), default=MAX_NODES, show_default=True,
+              help="Draw at most this many nodes: whole alliances in the alliances view, else the most linked "
+                   "nodes; the page's title and stderr say what was left out.")
+def viz(graph_dir, ontology, view, output, seed, max_nodes):
     """Draw the network as one self-contained HTML page (works offline).
 
     Nodes are coloured and shaped by class, with a legend that filters, a 中文/English
     switch, and tooltips with each entity's figures and the article's words.
     --view defaults to alliances here (leader school → alliance → counties covered).
+    A view of more than --max-nodes nodes is drawn in part, and the page says so.
 
     \b
     Example:
         zkg viz -o alliances.html
         zkg viz -o school_network.html --view school-network
     """
-    from zkg.viz import render_html
+    from zkg.viz import page_data, render_page
 
     G = _load(graph_dir, ontology)
-    page = render_html(G, view or "alliances", seed=seed)
+    data = page_data(G, view or "alliances", seed=seed, max_nodes=max_nodes)
+    if "left_out" in data:
+        click.echo(f"note: {data['left_out']['en']}", err=True)
+    page = render_page(data)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:
