@@ -75,6 +75,14 @@ def test_names_on_the_api_and_on_rdflib(g):
     assert g.ask("posts", role="校长") == g.ask("posts", role="zt:Principal") != []
 
 
+def test_names_read_alike_on_oxigraph_and_rdflib_in_the_same_order():
+    # the order of a thing's labels decides the one shown, so it must not be the engine's
+    ox, rd = (Names.from_store(open_store(ROOT / "graph", engine=e)) for e in ("oxigraph", "rdflib"))
+    assert list(ox.labels.items()) == list(rd.labels.items()) and ox.labels[D + "person/zhou-shibi"]
+    assert (ox.alts, ox.types, ox.supers) == (rd.alts, rd.types, rd.supers)
+    assert ox.types[D + "person/zhou-shibi"] == {ZT + "Person"} and ZT + "School" in ox.supers[ZT + "SeniorHighSchool"]
+
+
 def test_ambiguous_name_lists_the_candidates_with_their_class(zkg):
     done = zkg("query", "entity-facts", "--param", "entity=联盟")
     assert done.returncode == 1
