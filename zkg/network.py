@@ -474,7 +474,8 @@ def most_central(G: nx.MultiDiGraph, kind: str | None = None, k: int = 10,
                 each = time.perf_counter() - start
                 note(f"betweenness from {sources:,} of {n:,} nodes ({U.number_of_edges():,} links), sampled with "
                      f"seed {seed}: about {each * sources:,.0f} s ({each:.2f} s a source{' on one core' if backend != 'parallel' else ''}); "
-                     "--sample N walks fewer (faster, rougher)")
+                     f"--sample N walks fewer (faster, rougher; --sample {max(1, int(60 / max(each, 1e-9))):,} "
+                     "takes about a minute)")
             score = nx.betweenness_centrality(U, k=sources, seed=seed if sources else None,
                                               **({"backend": backend} if backend else {}))
     else:
