@@ -70,6 +70,14 @@ def test_update_refused_before_reaching_server(server, embedded, zkg):
     assert open_store(endpoint=f"{server}/query").triple_count() == embedded.triple_count()
 
 
+def test_a_query_whose_comments_read_like_an_update_is_sent_as_a_query(server, embedded):
+    # SPARQLWrapper alone takes the first keyword of a line its comment pattern leaves: this text would
+    # go out as an ADD update and the query endpoint would answer HTTP 400.
+    text = "# counts the triples\n# added to the graph by the build\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    remote = open_store(endpoint=f"{server}/query").select(text)
+    assert remote.rows == embedded.select(text).rows
+
+
 def test_push_replaces_the_graph_whole(server, embedded, zkg):
     for _ in range(2):  # pushing twice does not double anything
         assert zkg("push", "--endpoint", f"{server}/store", "--graph-dir", str(GRAPH_DIR)).returncode == 0

@@ -239,6 +239,10 @@ class EndpointStore(Store):
         sw.setTimeout(int(max(1, round(self.timeout or DEFAULT_TIMEOUT))))
         sw.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
         sw.setQuery(text)
+        # The guard read the form from the query's tokens; SPARQLWrapper guesses it from the text and
+        # skips only every other comment line, so a header word such as "added" made it send an ADD
+        # update. Its guess is replaced by the form the guard found.
+        sw.queryType = form
         try:
             response = sw.query().response
             status = getattr(response, "status", 200)
