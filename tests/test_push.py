@@ -60,6 +60,11 @@ def test_push_client_memory_does_not_grow_with_the_file(oxigraph, tmp_path):
     big_kb, progress = _push_peak_kb(big, oxigraph)
     assert (big_kb - small_kb) * 1024 < size / 4, (small_kb, big_kb, size)  # a loaded store would take more
     assert "push: " in progress and "MB/s" in progress
+    # the waits on the server (loading, then the count) are said too, after the last bytes and in order
+    said = progress.splitlines()
+    waiting = next(i for i, x in enumerate(said) if "all sent; waiting for the server to load it" in x)
+    counting = next(i for i, x in enumerate(said) if "loaded; counting on the server" in x)
+    assert "100 %" in said[waiting - 1] and waiting < counting
     store = open_store(endpoint=f"{oxigraph}/query")
     assert store.triple_count() > 8 * 8000
 

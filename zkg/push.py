@@ -73,8 +73,10 @@ BATCH = 100_000
 #: Seconds a server may take no byte of the body and give no answer before the push gives up on it.
 IDLE = 600.0
 
-#: ``progress(bytes_sent, bytes_total, seconds)``: called after each chunk and once at the end.
-Progress = Callable[[int, int, float], None]
+#: ``progress(bytes_sent, bytes_total, seconds)``: called after each chunk and once at the end;
+#: ``progress(bytes_sent, bytes_total, seconds, what)`` when the push starts waiting on the server
+#: (``what`` says for what: the server loading what it was sent, the count), which may take minutes.
+Progress = Callable[..., None]
 
 
 class PushError(EndpointError):
@@ -179,6 +181,9 @@ class _Sender:
                     self.progress(self.sent, self.total, time.monotonic() - self.start)
             if length is None and content_type:
                 conn.send(b"0\r\n\r\n")
+            if self.progress and not self.per_graph:
+                self.progress(self.sent, self.total, time.monotonic() - self.start,
+                              "all sent; waiting for the server to load it")
             if conn.sock is not None:  # after the body, the server commits: a second per MB, at least IDLE
                 conn.sock.settimeout(self._left(max(IDLE, (length or self.total) / 1e6)))
             response = conn.getresponse()
@@ -388,6 +393,8 @@ def push_graph(graph_dir: str | Path, endpoint: str, query_endpoint: str | None 
             raise PushError("--default-graph needs --per-graph: a dataset PUT keeps the default graph as it is")
         url, status, method = _push_whole(sender, path, extra, query_url)
     seconds = time.monotonic() - sender.start
+    if progress:
+        progress(sender.sent, size, seconds, "loaded; counting on the server")
     found = _server_counts(query_url, max(timeout - seconds, 60.0), expected)
     if found != expected:
         raise PushError(

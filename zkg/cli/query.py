@@ -350,7 +350,7 @@ def push(endpoint, per_graph, default_graph, query_endpoint, graph_dir, timeout,
     except StoreError as exc:
         raise fail(exc) from None
     finally:
-        if progress is not None and progress.tty and progress.last:
+        if progress is not None and progress.pending:
             click.echo("", err=True)  # end the redrawn line
     found = report.dataset
     rate = report.sent / 1e6 / report.seconds if report.seconds > 0 else 0.0
@@ -360,19 +360,26 @@ def push(endpoint, per_graph, default_graph, query_endpoint, graph_dir, timeout,
 
 
 class _Progress:
-    """Bytes sent and the rate, on stderr: a line every few seconds (on a terminal, one line redrawn)."""
+    """Bytes sent and the rate, on stderr: a line every few seconds (on a terminal, one line redrawn),
+    and a line of its own when the push starts waiting on the server."""
 
     def __init__(self, every: float = 5.0) -> None:
         self.every, self.last = every, 0.0
         self.tty = sys.stderr.isatty()
+        self.pending = False  # a redrawn line is on the terminal, not yet ended
 
-    def __call__(self, sent: int, total: int, seconds: float) -> None:
+    def __call__(self, sent: int, total: int, seconds: float, what: str = "") -> None:
+        if what:
+            click.echo(("\n" if self.pending else "") + f"push: {what} ({seconds:.0f} s so far)", err=True)
+            self.pending = False
+            return
         if seconds - self.last < (0.5 if self.tty else self.every) and sent != total:
             return
         self.last = max(seconds, 1e-3)
         share = f" of {total / 1e6:.1f} MB ({100 * sent / total:.0f} %)" if total and sent <= total else ""
         line = f"push: {sent / 1e6:.1f} MB{share} sent, {sent / 1e6 / max(seconds, 1e-3):.1f} MB/s"
         click.echo(f"\r{line}" if self.tty else line, err=True, nl=not self.tty)
+        self.pending = self.tty
 
 
 @cli.command()
