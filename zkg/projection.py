@@ -345,15 +345,25 @@ def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels,
     quotes: dict[str, set[str]] = defaultdict(set)
     for n, q in read.rows(_NODE_QUOTES, {"k": classes}) if provenance else ():
         quotes[_key(n)].add(q.value)
+    by_classes: dict[frozenset[str], dict[str, Any]] = {}  # what a set of classes gives, made once
+
+    def of_classes(cls: set[str]) -> dict[str, Any]:
+        key = frozenset(cls)
+        if key not in by_classes:
+            zt_iris = sorted(c for c in cls if c.startswith(ZT))
+            by_classes[key] = {
+                "kind": kinds.of(cls),
+                "cls": "|".join(local(c) for c in zt_iris),
+                "cls_zh": "|".join(label.of(c).get("zh") or local(c) for c in zt_iris),
+                "cls_en": "|".join(label.of(c).get("en") or local(c) for c in zt_iris),
+            }
+        return by_classes[key]
+
     nodes = []
     for node, cls in sorted(types.items()):
-        zt_iris = sorted(c for c in cls if c.startswith(ZT))
         lab = label.of(node)
         nodes.append((node, {
-            "kind": kinds.of(cls),
-            "cls": "|".join(local(c) for c in zt_iris),
-            "cls_zh": "|".join(label.of(c).get("zh") or local(c) for c in zt_iris),
-            "cls_en": "|".join(label.of(c).get("en") or local(c) for c in zt_iris),
+            **of_classes(cls),
             "alt_labels": sorted(alts.get(node, ())),
             "county_level": bool(cls & _COUNTY_LEVEL),
             "label_zh": lab.get("zh") or lab.get("en") or local(node),
