@@ -169,36 +169,38 @@ class _Reader:
         return [q.object for store in (self.stores if every else self.stores[:1])
                 for q in store.quads_for_pattern(term, ox.NamedNode(predicate), None, graph)]
 
-    def about(self, terms: Iterable[Any]) -> tuple[dict[str, set[Any]], dict[str, set[Any]], list[tuple[str, Any]]]:
-        """The classes (data store), other names (data store) and labels (every store) of ``terms``
-        (IRIs, blank nodes): the IRIs' in a few queries of :data:`_ABOUT` with the IRIs as a VALUES
-        block (the engine joins them, not Python one lookup at a time), a blank node's by lookups."""
+    def about(self, terms: Iterable[Any], label: _Labels) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The classes (IRIs, data store) and other names (literals, data store) of ``terms`` (IRIs,
+        blank nodes), their labels (every store) put into ``label``: the IRIs' in a few queries of
+        :data:`_ABOUT` with the IRIs as a VALUES block (the engine joins them, not Python one lookup
+        at a time), a blank node's by lookups."""
         import pyoxigraph as ox
 
-        types: dict[str, set[Any]] = defaultdict(set)
-        alts: dict[str, set[Any]] = defaultdict(set)
-        labels: list[tuple[str, Any]] = []
+        types: dict[str, set[str]] = defaultdict(set)
+        alts: dict[str, set[str]] = defaultdict(set)
+        terms = list(terms)
         iris = sorted({t.value for t in terms if isinstance(t, ox.NamedNode)})
         for i, store in enumerate(self.stores):
             query = _ABOUT if i == 0 else _ABOUT_LABELS
             for start in range(0, len(iris), _BATCH):
                 block = "VALUES ?n { " + " ".join(f"<{x}>" for x in iris[start:start + _BATCH]) + " } "
+                labels = []
                 for n, w, v in store.query(_HEAD + query.replace("WHERE {", "WHERE { " + block, 1),
                                            use_default_graph_as_union=self.union):
-                    key, which = n.value, w.value
+                    which = w.value
                     if which == "t":
-                        types[key].add(v)
-                    elif which == "a":
-                        alts[key].add(v)
-                    else:
-                        labels.append((key, v))
+                        if isinstance(v, ox.NamedNode):
+                            types[n.value].add(v.value)
+                    elif isinstance(v, ox.Literal):
+                        (alts[n.value].add(v.value) if which == "a" else labels.append((n.value, v)))
+                label.add(labels, iris[start:start + _BATCH])
         for t in terms:
             if isinstance(t, ox.BlankNode):
                 key = _key(t)
-                types[key].update(self.objects(t, _RDF_TYPE))
-                alts[key].update(self.objects(t, _ALT_LABEL))
-                labels.extend(self.labels(key))
-        return types, alts, labels
+                types[key].update(c.value for c in self.objects(t, _RDF_TYPE) if isinstance(c, ox.NamedNode))
+                alts[key].update(a.value for a in self.objects(t, _ALT_LABEL) if isinstance(a, ox.Literal))
+                label.add(self.labels(key), [key])
+        return types, alts
 
     def labels(self, key: str) -> list[tuple[str, Any]]:
         """The labels of one thing (by its key) in every store, as :data:`_LABELS` gives them."""
@@ -258,10 +260,8 @@ class _Labels:
                 have[lang] = min(have.get(lang, lab.value), lab.value)  # several: the same one every time
 
     def add(self, rows: Iterable[Any], things: Iterable[str]) -> None:
-        """Every label of each of ``things`` (keys) is in ``rows`` (thing, term): none to fetch."""
-        import pyoxigraph as ox
-
-        self._add((x, lab) for x, lab in rows if isinstance(lab, ox.Literal))
+        """Every label of each of ``things`` (keys) is in ``rows`` (thing, literal): none to fetch."""
+        self._add(rows)
         for x in things:
             self.by.setdefault(x, {})
 
@@ -335,13 +335,11 @@ def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels,
         for n, lab in read.rows(_ALTS):
             alts[_key(n)].add(lab.value)
     else:  # (a post held by a literal: never a node)
-        got, other, labels = read.about(t for t in ends.values() if not isinstance(t, ox.Literal))
-        label.add(labels, [k for k, t in ends.items() if not isinstance(t, ox.Literal)])
-        for key, found in got.items():
-            cls = {c.value for c in found if isinstance(c, ox.NamedNode)}
+        got, other = read.about((t for t in ends.values() if not isinstance(t, ox.Literal)), label)
+        for key, cls in got.items():
             if cls & classes:
                 types[key] = cls
-                alts[key] = {lab.value for lab in other.get(key, ()) if isinstance(lab, ox.Literal)}
+                alts[key] = other.get(key, set())
     quotes: dict[str, set[str]] = defaultdict(set)
     for n, q in read.rows(_NODE_QUOTES, {"k": classes}) if provenance else ():
         quotes[_key(n)].add(q.value)
