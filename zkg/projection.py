@@ -15,10 +15,11 @@ A dataset whose default graph holds every triple of its named graphs (as ``zkg b
 DESIGN.md, "one named graph each") is read there instead (``union=False``): the same network, for
 a third to a half of the time, since the union repeats each triple once per graph that holds it.
 
-``edges`` (a set of edge names) projects only those edges and the nodes at their ends, looking
-each end's classes, labels and other names up by its IRI, so a question about one relation costs
-what that relation holds, not what the whole network does; the nodes and edges it keeps are the
-whole projection's, with the same attributes in the same order.
+``edges`` (a set of edge names) projects only those edges and the nodes at their ends, reading
+the ends' classes, labels and other names in one query per batch of ends (their IRIs as a VALUES
+block, so the engine does the joins: a lookup per end from Python costs several times more), so a
+question about one relation costs what that relation holds, not what the whole network does; the
+nodes and edges it keeps are the whole projection's, with the same attributes in the same order.
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ _LABELS = ("SELECT DISTINCT ?x ?l WHERE { { ?x rdfs:label ?l } UNION { ?x skos:p
 _NODES = "SELECT DISTINCT ?n ?c WHERE { ?n a ?k . ?n a ?c FILTER(isIRI(?c)) }"
 # (from the other names, few, to their things: not from every node to its other names)
 _ALTS = "SELECT DISTINCT ?n ?l WHERE { ?n skos:altLabel ?l FILTER(isLiteral(?l)) }"
+# The classes (t), labels (l) and other names (a) of the things ?n (bound by a VALUES block, in
+# batches of _BATCH): the ends of a projection's edges.
+_ABOUT = ("SELECT ?n ?w ?v WHERE { { ?n a ?v BIND(\"t\" AS ?w) } UNION { ?n skos:altLabel ?v BIND(\"a\" AS ?w) } "
+          "UNION { ?n rdfs:label ?v BIND(\"l\" AS ?w) } UNION { ?n skos:prefLabel ?v BIND(\"l\" AS ?w) } }")
+_ABOUT_LABELS = ("SELECT ?n ?w ?v WHERE { { ?n rdfs:label ?v BIND(\"l\" AS ?w) } "
+                 "UNION { ?n skos:prefLabel ?v BIND(\"l\" AS ?w) } }")
+_BATCH = 10_000
 _NODE_QUOTES = "SELECT DISTINCT ?n ?q WHERE { ?n a ?k . GRAPH ?g { ?n ?p ?o } ?g zt:quote ?q }"
 # The triples of the edge properties (?p bound by VALUES), and the quotes of the graphs holding them.
 _LINKS = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }"
@@ -161,6 +169,39 @@ class _Reader:
         return [q.object for store in (self.stores if every else self.stores[:1])
                 for q in store.quads_for_pattern(term, ox.NamedNode(predicate), None, graph)]
 
+    def about(self, terms: Iterable[Any], label: _Labels) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The classes (IRIs, data store) and other names (literals, data store) of ``terms`` (IRIs,
+        blank nodes), their labels (every store) put into ``label``: the IRIs' in a few queries of
+        :data:`_ABOUT` with the IRIs as a VALUES block (the engine joins them, not Python one lookup
+        at a time), a blank node's by lookups."""
+        import pyoxigraph as ox
+
+        types: dict[str, set[str]] = defaultdict(set)
+        alts: dict[str, set[str]] = defaultdict(set)
+        terms = list(terms)
+        iris = sorted({t.value for t in terms if isinstance(t, ox.NamedNode)})
+        for i, store in enumerate(self.stores):
+            query = _ABOUT if i == 0 else _ABOUT_LABELS
+            for start in range(0, len(iris), _BATCH):
+                block = "VALUES ?n { " + " ".join(f"<{x}>" for x in iris[start:start + _BATCH]) + " } "
+                labels = []
+                for n, w, v in store.query(_HEAD + query.replace("WHERE {", "WHERE { " + block, 1),
+                                           use_default_graph_as_union=self.union):
+                    which = w.value
+                    if which == "t":
+                        if isinstance(v, ox.NamedNode):
+                            types[n.value].add(v.value)
+                    elif isinstance(v, ox.Literal):
+                        (alts[n.value].add(v.value) if which == "a" else labels.append((n.value, v)))
+                label.add(labels, iris[start:start + _BATCH])
+        for t in terms:
+            if isinstance(t, ox.BlankNode):
+                key = _key(t)
+                types[key].update(c.value for c in self.objects(t, _RDF_TYPE) if isinstance(c, ox.NamedNode))
+                alts[key].update(a.value for a in self.objects(t, _ALT_LABEL) if isinstance(a, ox.Literal))
+                label.add(self.labels(key), [key])
+        return types, alts
+
     def labels(self, key: str) -> list[tuple[str, Any]]:
         """The labels of one thing (by its key) in every store, as :data:`_LABELS` gives them."""
         import pyoxigraph as ox
@@ -217,6 +258,12 @@ class _Labels:
             if lang in ("zh", "en"):
                 have = self.by[_key(x)]
                 have[lang] = min(have.get(lang, lab.value), lab.value)  # several: the same one every time
+
+    def add(self, rows: Iterable[Any], things: Iterable[str]) -> None:
+        """Every label of each of ``things`` (keys) is in ``rows`` (thing, literal): none to fetch."""
+        self._add(rows)
+        for x in things:
+            self.by.setdefault(x, {})
 
     def of(self, iri: str) -> dict[str, str]:
         """The labels of ``iri`` by language."""
@@ -287,26 +334,34 @@ def _add_nodes(G: nx.MultiDiGraph, read: _Reader, kinds: _Kinds, label: _Labels,
             types[_key(n)].add(c.value)
         for n, lab in read.rows(_ALTS):
             alts[_key(n)].add(lab.value)
-    else:
-        for key, term in ends.items():
-            if isinstance(term, ox.Literal):  # (a post held by a literal: never a node)
-                continue
-            cls = {c.value for c in read.objects(term, _RDF_TYPE) if isinstance(c, ox.NamedNode)}
+    else:  # (a post held by a literal: never a node)
+        got, other = read.about((t for t in ends.values() if not isinstance(t, ox.Literal)), label)
+        for key, cls in got.items():
             if cls & classes:
                 types[key] = cls
-                alts[key] = {lab.value for lab in read.objects(term, _ALT_LABEL) if isinstance(lab, ox.Literal)}
+                alts[key] = other.get(key, set())
     quotes: dict[str, set[str]] = defaultdict(set)
     for n, q in read.rows(_NODE_QUOTES, {"k": classes}) if provenance else ():
         quotes[_key(n)].add(q.value)
+    by_classes: dict[frozenset[str], dict[str, Any]] = {}  # what a set of classes gives, made once
+
+    def of_classes(cls: set[str]) -> dict[str, Any]:
+        key = frozenset(cls)
+        if key not in by_classes:
+            zt_iris = sorted(c for c in cls if c.startswith(ZT))
+            by_classes[key] = {
+                "kind": kinds.of(cls),
+                "cls": "|".join(local(c) for c in zt_iris),
+                "cls_zh": "|".join(label.of(c).get("zh") or local(c) for c in zt_iris),
+                "cls_en": "|".join(label.of(c).get("en") or local(c) for c in zt_iris),
+            }
+        return by_classes[key]
+
     nodes = []
     for node, cls in sorted(types.items()):
-        zt_iris = sorted(c for c in cls if c.startswith(ZT))
         lab = label.of(node)
         nodes.append((node, {
-            "kind": kinds.of(cls),
-            "cls": "|".join(local(c) for c in zt_iris),
-            "cls_zh": "|".join(label.of(c).get("zh") or local(c) for c in zt_iris),
-            "cls_en": "|".join(label.of(c).get("en") or local(c) for c in zt_iris),
+            **of_classes(cls),
             "alt_labels": sorted(alts.get(node, ())),
             "county_level": bool(cls & _COUNTY_LEVEL),
             "label_zh": lab.get("zh") or lab.get("en") or local(node),
