@@ -1,4 +1,4 @@
-"""The school network: project the RDF dataset into NetworkX and answer relational questions.
+r"""The school network: project the RDF dataset into NetworkX and answer relational questions.
 
 Data in, data out: :func:`project` takes the graph — a ``pyoxigraph.Store`` (as
 :func:`load_network` opens ``graph/``), or, for small examples, the quads of a file
