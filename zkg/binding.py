@@ -67,6 +67,12 @@ def _one_term(text: str) -> str:
     return text
 
 
+def _check_name(name: str) -> None:
+    """A parameter's name is a SPARQL variable name (so it can be written as ``?name``)."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
+        raise ParameterError(f"bad parameter name {name!r}: use letters, digits and _")
+
+
 def inject_values(text: str, params: Mapping[str, Any], allow_service: bool = False) -> str:
     """Bind parameters for an endpoint: a ``VALUES`` block at the start of the outermost
     ``WHERE`` group.
@@ -78,8 +84,7 @@ def inject_values(text: str, params: Mapping[str, Any], allow_service: bool = Fa
         return text
     prepared = prepare(text, allow_service)
     for name in params:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
-            raise ParameterError(f"bad parameter name {name!r}: use letters, digits and _")
+        _check_name(name)
     at = _values_at(prepared.text, prepared.form)
     names = " ".join(f"?{name}" for name in params)
     values = " ".join(_one_term(term_text(v)) for v in params.values())
@@ -89,8 +94,7 @@ def inject_values(text: str, params: Mapping[str, Any], allow_service: bool = Fa
 def check_names(params: Mapping[str, Any], prepared: Prepared) -> None:
     """The same rule on every engine: a parameter names a variable of the query."""
     for name in params:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
-            raise ParameterError(f"bad parameter name {name!r}: use letters, digits and _")
+        _check_name(name)
         if name not in prepared.variables:
             have = ", ".join(f"?{v}" for v in sorted(prepared.variables)) or "none"
             raise ParameterError(f"parameter {name!r} is not a variable of the query (its variables: {have}): "
